@@ -1,0 +1,93 @@
+# The MicroPython host toolchain: mpy-cross, mpy-tool, mpy-vm, mpy-freeze.
+#   make              build everything into build/
+#   make check        build and run every test (unit, golden, corpus)
+#   make check-san    the same under AddressSanitizer and UBSan (build-san/)
+#   make bench        compiler scaling and VM benchmarks (long)
+#   make install PREFIX=/usr/local
+#
+# Sources are found by folder, so adding a file needs no Makefile change:
+#   util/ mpyformat/           -> libmpyutil.a   (shared by everything)
+#   compiler/ emitters/ frozen/ -> libmpycomp.a  (the compiler)
+#   runtime/ runtime/ports/host/ -> libmpyvm.a   (the VM, host port)
+#   cli/NAME.c + cli/NAME_*.c + cli/common_*.c -> build/NAME (with _ as -)
+#   tests/DIR/test_*.c          -> one CMocka program each
+
+CC ?= cc
+BUILD ?= build
+OPT ?= -O2
+SAN_FLAGS ?=
+WERROR ?= $(if $(CI),-Werror,)
+CSTD = -std=c11 -D_GNU_SOURCE
+WARN = -Wall -Wextra -Wshadow -Wwrite-strings -Wmissing-prototypes $(WERROR)
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -I.
+LDFLAGS ?=
+LDLIBS_VM = -lffi -lz -lm
+PREFIX ?= /usr/local
+
+UTIL_SRCS := $(wildcard util/*.c mpyformat/*.c)
+COMP_SRCS := $(wildcard compiler/*.c emitters/*.c frozen/*.c)
+VM_SRCS := $(wildcard runtime/*.c runtime/ports/host/*.c)
+CLI_COMMON := $(wildcard cli/common_*.c)
+COMMANDS := mpy-cross mpy-tool mpy-vm mpy-freeze
+TEST_SRCS := $(wildcard tests/*/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+UTIL_LIB := $(BUILD)/libmpyutil.a
+COMP_LIB := $(BUILD)/libmpycomp.a
+VM_LIB := $(BUILD)/libmpyvm.a
+
+# A command is built only when its main file exists.
+BUILT_COMMANDS := $(foreach c,$(COMMANDS),$(if $(wildcard cli/$(subst -,_,$(c)).c),$(BUILD)/$(c)))
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.SECONDARY:
+.PHONY: all check check-unit check-san bench install clean
+all: $(BUILT_COMMANDS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(UTIL_LIB): $(call obj,$(UTIL_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(COMP_LIB): $(call obj,$(COMP_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(VM_LIB): $(call obj,$(VM_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# Every command links every library; the linker keeps what it uses.
+LIBS := $(COMP_LIB) $(VM_LIB) $(UTIL_LIB)
+.SECONDEXPANSION:
+$(BUILD)/mpy-%: $$(call obj,cli/mpy_$$(subst -,_,$$*).c $$(wildcard cli/mpy_$$(subst -,_,$$*)_*.c) $(CLI_COMMON)) $(LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LIBS) $(LDLIBS_VM) -lpthread
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LIBS) -lcmocka $(LDLIBS_VM) -lpthread
+
+# Unit tests first (fast, precise), then the end-to-end scripts in tests/.
+check: all $(TEST_BINS)
+	@BUILD=$(BUILD) tests/run-all.sh $(TEST_BINS)
+
+check-san:
+	$(MAKE) BUILD=build-san OPT=-O1 SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check
+
+bench: all
+	@BUILD=$(BUILD) tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILT_COMMANDS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
