@@ -62,15 +62,29 @@ $(VM_LIB): $(call obj,$(VM_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# Every command links every library; the linker keeps what it uses.
-LIBS := $(COMP_LIB) $(VM_LIB) $(UTIL_LIB)
-.SECONDEXPANSION:
-$(BUILD)/mpy-%: $$(call obj,cli/mpy_$$(subst -,_,$$*).c $$(wildcard cli/mpy_$$(subst -,_,$$*)_*.c) $(CLI_COMMON)) $(LIBS)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LIBS) $(LDLIBS_VM) -lpthread
+# Each command and test folder links only the libraries it needs, so work in
+# progress in one stage cannot break another stage's build.
+LIBS_cross := $(COMP_LIB) $(UTIL_LIB)
+LIBS_freeze := $(COMP_LIB) $(VM_LIB) $(UTIL_LIB)
+LIBS_tool := $(COMP_LIB) $(UTIL_LIB)
+LIBS_vm := $(VM_LIB) $(UTIL_LIB)
+LIBS_test_util := $(UTIL_LIB)
+LIBS_test_mpyformat := $(UTIL_LIB)
+LIBS_test_compiler := $(COMP_LIB) $(UTIL_LIB)
+LIBS_test_emitters := $(COMP_LIB) $(UTIL_LIB)
+LIBS_test_frozen := $(COMP_LIB) $(VM_LIB) $(UTIL_LIB)
+LIBS_test_runtime := $(VM_LIB) $(UTIL_LIB)
+LIBS_test_cli := $(COMP_LIB) $(VM_LIB) $(UTIL_LIB)
+cmd_libs = $(LIBS_$(subst mpy-,,$(1)))
+test_libs = $(LIBS_test_$(firstword $(subst /, ,$(1))))
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIBS)
+.SECONDEXPANSION:
+$(BUILD)/mpy-%: $$(call obj,cli/mpy_$$(subst -,_,$$*).c $$(wildcard cli/mpy_$$(subst -,_,$$*)_*.c) $(CLI_COMMON)) $$(call cmd_libs,mpy-$$*)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(filter %.a,$^) $(LDLIBS_VM) -lpthread
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call test_libs,$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LIBS) -lcmocka $(LDLIBS_VM) -lpthread
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $< $(filter %.a,$^) $(filter %.a,$^) -lcmocka $(LDLIBS_VM) -lpthread
 
 # Unit tests first (fast, precise), then the end-to-end scripts in tests/.
 check: all $(TEST_BINS)
