@@ -51,13 +51,17 @@ typedef enum mpy_op_format {
 
 typedef enum mpy_unary_op {
 #define UNARY(name, n, meth) MPY_UNARY_OP_##name = n,
+#define BINARY(name, n, meth, sym)
 #include "ops.def"
 #undef UNARY
+#undef BINARY
 } mpy_unary_op_t;
 
 typedef enum mpy_binary_op {
+#define UNARY(name, n, meth)
 #define BINARY(name, n, meth, sym) MPY_BINARY_OP_##name = n,
 #include "ops.def"
+#undef UNARY
 #undef BINARY
 } mpy_binary_op_t;
 

@@ -79,6 +79,10 @@ typedef struct diag {
     const char *file;   // not owned; NULL when unknown
     int line;           // 0 when unknown
     long offset;        // byte offset for file-format errors, -1 when unknown
+    // For compile errors: the scope the error is in ("<module>", "f",
+    // "<lambda>"), shown as ", in NAME" in the traceback; empty for lexer
+    // and parser errors, whose traceback line has no ", in" part.
+    char scope[64];
     char msg[DIAG_MSG_MAX];
 } diag_t;
 
