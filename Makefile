@@ -43,7 +43,7 @@ BUILT_COMMANDS := $(foreach c,$(COMMANDS),$(if $(wildcard cli/$(subst -,_,$(c)).
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .SECONDARY:
-.PHONY: all check check-unit check-san bench install clean
+.PHONY: all check check-unit check-san bench install clean deps demo
 all: $(BUILT_COMMANDS)
 
 $(BUILD)/obj/%.o: %.c
@@ -92,6 +92,19 @@ check: all $(TEST_BINS)
 
 check-san:
 	$(MAKE) BUILD=build-san OPT=-O1 SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check
+
+deps:
+	@BUILD=$(BUILD) .ci/deps
+
+# Builds everything (after installing what is missing) and runs the example.
+demo: deps
+	$(MAKE) all
+	@mkdir -p $(BUILD)/examples
+	$(BUILD)/mpy-cross -o $(BUILD)/examples/hello.mpy examples/hello.py
+	@echo "--- mpy-tool dis $(BUILD)/examples/hello.mpy (first lines)"
+	@$(BUILD)/mpy-tool dis $(BUILD)/examples/hello.mpy | head -n 25
+	@echo "--- mpy-vm $(BUILD)/examples/hello.mpy"
+	@cd $(BUILD)/examples && ../mpy-vm hello.mpy
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
