@@ -106,8 +106,9 @@ demo: deps
 	@echo "--- mpy-vm $(BUILD)/examples/hello.mpy"
 	@cd $(BUILD)/examples && ../mpy-vm hello.mpy
 
+# Every script in tests/bench/ (compiler scaling, VM against the official VM).
 bench: all
-	@BUILD=$(BUILD) tests/bench/run.sh
+	@for s in tests/bench/*.sh; do echo "== $$s"; BUILD=$(BUILD) bash $$s || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
