@@ -92,4 +92,15 @@ bool parse(lexer_t *lex, parse_input_kind_t kind, arena_t *arena, qstr_pool_t *p
 // Name of a rule for debugging and tests ("funcdef").
 const char *parse_rule_name(rule_id_t r);
 
+// Appends the tree as an S-expression: rules as "(name kid...)", leaves as
+// (id x), (str "s"), (tok KW_NONE), (small_int 1), (const 1.5), absent
+// children as null. For tests and debugging.
+void parse_tree_print(const pnode_t *pn, const qstr_pool_t *pool, buf_t *out);
+
+// Interns the qstrs built into the official mpy-cross, which decide whether
+// a long string literal is a qstr. Call once on a new pool before parse().
+// The driver also interns the input path and the -s name before parsing,
+// as mpy-cross does.
+void parse_intern_builtin_qstrs(qstr_pool_t *pool);
+
 #endif // COMPILER_PARSE_H

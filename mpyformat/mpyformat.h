@@ -191,6 +191,127 @@ mpy_op_format_t mpy_op_format(uint8_t op);
 // Name as the disassembler prints it ("LOAD_NAME"); NULL if not an opcode.
 const char *mpy_op_name(uint8_t op);
 
+// Names of the operators UNARY_OP_MULTI / BINARY_OP_MULTI carry ("ADD");
+// NULL when n is not an operator that can appear in bytecode.
+const char *mpy_unary_op_name(uint32_t n);
+const char *mpy_binary_op_name(uint32_t n);
+
+// ---------------------------------------------------------------------------
+// One decoded instruction (opcodes.c). Offsets count from the start of the
+// code buffer given to the decoder.
+typedef struct mpy_insn {
+    uint8_t op;            // the opcode byte
+    mpy_op_format_t fmt;   // operand format (NONE for the multi opcodes)
+    size_t len;            // bytes, opcode and operands together
+    // QSTR, UINT, CONST, CHILD, CHILD_X: the varint. Multi opcodes: the
+    // local number (LOAD_FAST_MULTI, STORE_FAST_MULTI) or operator number.
+    uint64_t arg;
+    // SINT and LOAD_CONST_SMALL_INT_MULTI: the value. Jumps: the offset.
+    int64_t sarg;
+    // Jumps: where control goes (may lie outside the code when corrupt).
+    int64_t target;
+    bool is_jump;
+    uint8_t extra;         // CHILD_X, SJUMP_X: the byte after the operand
+} mpy_insn_t;
+
+// Decodes the instruction at code[pos], reading nothing at or beyond
+// code[len]. Returns NULL on success, else a static message (truncated
+// operand, unknown opcode, varint too long) for the caller to report.
+const char *mpy_insn_decode(const uint8_t *code, size_t len, size_t pos, mpy_insn_t *out);
+// Name as the disassembler prints it: "LOAD_FAST" for LOAD_FAST_MULTI,
+// "LOAD_CONST_SMALL_INT" for its multi form, "BINARY_OP" and so on.
+const char *mpy_insn_name(const mpy_insn_t *insn);
+
+// Reads an unsigned varint at data[*pos], not beyond data[len]. Returns NULL
+// and advances *pos on success; else a static message. Values that need
+// more than 63 bits and groups of leading zeros are rejected.
+const char *mpy_read_vuint(const uint8_t *data, size_t len, size_t *pos, uint64_t *out);
+
+// ---------------------------------------------------------------------------
+// The bytecode prelude (prelude.c), shared by the reader, the disassembler
+// and the VM. Bytecode functions start with it; native functions carry one
+// at their prelude_offset (without a line table).
+typedef struct mpy_prelude {
+    uint32_t n_state;         // local slots plus value stack
+    uint32_t n_exc_stack;     // exception handler depth
+    uint32_t scope_flags;     // MPY_SCOPE_FLAG_* (generator, varargs...)
+    uint32_t n_pos_args;
+    uint32_t n_kwonly_args;
+    uint32_t n_def_pos_args;
+    uint32_t n_info;          // bytes of source info: name, arg names, lines
+    uint32_t n_cell;          // bytes of the closure cell list
+    uint32_t name;            // qstr index of the function's name
+    // Offsets inside the code buffer the prelude was decoded from.
+    size_t size_offset;       // the n_info / n_cell bytes
+    size_t info_offset;       // the name's varint (start of source info)
+    size_t args_offset;       // the first argument name's varint
+    size_t line_info_offset;  // the line-number table
+    size_t cell_offset;       // the closure cell list (end of the lines)
+    size_t opcodes_offset;    // the first opcode (end of the cells)
+} mpy_prelude_t;
+
+enum {
+    // Scope flags a prelude signature can carry.
+    MPY_SCOPE_FLAG_ALL_SIG = 0x0f,
+};
+
+// Decodes and checks the prelude at the start of code[0..len): signature,
+// sizes, name and argument names (varints), the line table (every entry
+// complete) and that every part lies within len. Reads nothing beyond len.
+// Errors record DIAG_FORMAT_ERROR at base + the offset inside code.
+bool mpy_prelude_decode(const uint8_t *code, size_t len, long base, mpy_prelude_t *out, diag_t *d);
+// Fills names[0 .. n_pos_args + n_kwonly_args) with the argument names'
+// qstr indices (decoded prelude only).
+void mpy_prelude_arg_names(const uint8_t *code, const mpy_prelude_t *p, uint32_t *names);
+// Appends the prelude's signature and size bytes as mpy-cross writes them.
+void mpy_prelude_encode_sig(buf_t *out, const mpy_prelude_t *p);
+void mpy_prelude_encode_size(buf_t *out, uint32_t n_info, uint32_t n_cell);
+
+// The line-number table: entries of (bytes, lines) deltas starting at
+// bytecode offset 0, line 1. Offsets count from the first opcode.
+typedef struct mpy_line_iter {
+    const uint8_t *p;
+    const uint8_t *end;
+    size_t bc_offset;   // offset where the current entry's line starts
+    size_t line;        // current line
+} mpy_line_iter_t;
+
+void mpy_line_iter_init(mpy_line_iter_t *it, const uint8_t *code, const mpy_prelude_t *p);
+// Applies the next entry; false at the end of the table (or at a truncated
+// entry, which mpy_prelude_decode has rejected already).
+bool mpy_line_next(mpy_line_iter_t *it, size_t *bytes, size_t *lines);
+// The source line of the opcode at bc_offset, as the VM reports it.
+size_t mpy_line_for_offset(const uint8_t *code, const mpy_prelude_t *p, size_t bc_offset);
+
+// ---------------------------------------------------------------------------
+// Disassembly (disasm.c). Output is text, or JSON when `json` is set; the
+// formats are documented in man/mpy-tool.1.
+//
+// Machine code disassemblers plug in per architecture: each appends one line
+// per instruction for code[0..len) (addresses count from `addr`) and returns
+// false if it cannot decode the code (the caller falls back to hex).
+typedef bool (*mpy_native_dis_fn)(const uint8_t *code, size_t len, size_t addr, buf_t *out);
+// The disassembler for an architecture, NULL when the project has none yet.
+mpy_native_dis_fn mpy_native_disassembler(mpy_arch_t arch);
+
+// Disassembles every function of a file read by mpy_read, outermost first
+// (pre-order). Fails only on out-of-memory.
+bool mpy_dis_file(const mpy_file_t *f, bool json, buf_t *out);
+// Disassembles one function; `path` names it ("0.2.1": child indices).
+bool mpy_dis_function(const mpy_file_t *f, const mpy_raw_code_t *rc, const char *path, bool json, buf_t *out);
+// Appends one instruction's operand as text: the qstr's name, the
+// constant's repr, the child's index and name, or the number. A jump shows
+// as "to N", N counting from opcodes_offset. Used by dis and diff.
+void mpy_dis_operand(const mpy_file_t *f, const mpy_raw_code_t *rc, size_t opcodes_offset, const mpy_insn_t *insn,
+    buf_t *out);
+// Appends a constant as Python shows its repr ('a\n', b'\x00', (1, 2)).
+void mpy_obj_repr(buf_t *out, const mpy_obj_t *o);
+// Appends bytes as a JSON string literal with quotes.
+void mpy_json_string(buf_t *out, const uint8_t *s, size_t len);
+// Appends bytes quoted as Python's repr does; prefix 'b' for bytes (bytes
+// above 0x7f escaped), 0 for str (UTF-8 passed through).
+void mpy_quote(buf_t *out, const uint8_t *s, size_t len, char prefix);
+
 // Serialises a file model (mpy_write.c). All of `f` is read, nothing kept.
 // Fails only on out-of-memory or a model that cannot be encoded.
 bool mpy_write(const mpy_file_t *f, buf_t *out, diag_t *d);
