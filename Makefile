@@ -66,7 +66,7 @@ $(VM_LIB): $(call obj,$(VM_SRCS))
 # progress in one stage cannot break another stage's build.
 LIBS_cross := $(COMP_LIB) $(UTIL_LIB)
 LIBS_freeze := $(COMP_LIB) $(VM_LIB) $(UTIL_LIB)
-LIBS_tool := $(UTIL_LIB)
+LIBS_tool := $(COMP_LIB) $(UTIL_LIB)
 LIBS_vm := $(VM_LIB) $(UTIL_LIB)
 LIBS_test_util := $(UTIL_LIB)
 LIBS_test_mpyformat := $(UTIL_LIB)

@@ -4,14 +4,30 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../emitters/asm_thumb.h"
 #include "mpy_tool.h"
+
+static bool dis_thumb_code(const uint8_t *code, size_t len, size_t addr, buf_t *out) {
+    dis_thumb(code, len, (uint32_t)addr, out);
+    return true;
+}
+
+// The machine-code disassemblers the project has, by architecture; code
+// for the others is shown as hex.
+static const mpy_native_dis_fn native_disassemblers[MPY_ARCH_COUNT] = {
+    [MPY_ARCH_ARMV6M] = dis_thumb_code,
+    [MPY_ARCH_ARMV7M] = dis_thumb_code,
+    [MPY_ARCH_ARMV7EM] = dis_thumb_code,
+    [MPY_ARCH_ARMV7EMSP] = dis_thumb_code,
+    [MPY_ARCH_ARMV7EMDP] = dis_thumb_code,
+};
 
 static void usage(FILE *to) {
     fprintf(to,
         "usage: mpy-tool dis [--json] FILE.mpy...\n"
         "Disassembles every function, outermost first: bytecode with offsets,\n"
         "operands as names and constants, jump targets as labels and source\n"
-        "lines; machine code as hex (or instructions where supported).\n"
+        "lines; Thumb machine code as instructions, other machine code as hex.\n"
         "  --json   one JSON object per file on stdout\n");
 }
 
@@ -52,7 +68,8 @@ int tool_dis_main(int argc, char **argv) {
         } else if (argc - optind > 1) {
             buf_printf(&out, "%s%s:\n", i > optind ? "\n" : "", in.name);
         }
-        mpy_dis_file(&in.file, json, &out);
+        mpy_dis_options_t opts = {.json = json, .native = native_disassemblers};
+        mpy_dis_file(&in.file, &opts, &out);
         buf_str(&out, json ? "}\n" : "");
         if (!tool_write_stdout(&out)) {
             status = 1;

@@ -197,6 +197,7 @@ typedef struct dis_ctx {
     const mpy_raw_code_t *rc;
     const char *path;
     bool json;
+    const mpy_native_dis_fn *native;
     buf_t *out;
     mpy_prelude_t p;
     int *labels;   // per code offset: label number + 1, or 0
@@ -418,12 +419,6 @@ static bool dis_bytecode(dis_ctx_t *c) {
 // ---------------------------------------------------------------------------
 // Machine code.
 
-mpy_native_dis_fn mpy_native_disassembler(mpy_arch_t arch) {
-    // One entry per architecture as its disassembler is written; hex until then.
-    static const mpy_native_dis_fn table[MPY_ARCH_COUNT] = {NULL};
-    return (unsigned)arch < MPY_ARCH_COUNT ? table[arch] : NULL;
-}
-
 static void hex_lines(const uint8_t *code, size_t len, buf_t *out) {
     for (size_t i = 0; i < len; i += 16) {
         buf_printf(out, "  %06zx:", i);
@@ -474,7 +469,10 @@ static bool dis_native(dis_ctx_t *c) {
     } else {
         buf_printf(c->out, "  scope_flags 0x%02x\n", rc->scope_flags);
     }
-    mpy_native_dis_fn dis = mpy_native_disassembler(c->f->arch);
+    mpy_native_dis_fn dis = NULL;
+    if (c->native != NULL && (unsigned)c->f->arch < MPY_ARCH_COUNT) {
+        dis = c->native[c->f->arch];
+    }
     size_t mark = c->out->len;
     if (dis == NULL || !dis(rc->code, machine_len, 0, c->out)) {
         c->out->len = mark;
@@ -483,13 +481,16 @@ static bool dis_native(dis_ctx_t *c) {
     return true;
 }
 
-bool mpy_dis_function(const mpy_file_t *f, const mpy_raw_code_t *rc, const char *path, bool json, buf_t *out) {
+bool mpy_dis_function(const mpy_file_t *f, const mpy_raw_code_t *rc, const char *path, const mpy_dis_options_t *o,
+    buf_t *out) {
+    bool json = o->json;
     dis_ctx_t c;
     memset(&c, 0, sizeof(c));
     c.f = f;
     c.rc = rc;
     c.path = path;
     c.json = json;
+    c.native = o->native;
     c.out = out;
     bool ok = rc->kind == MPY_CODE_BYTECODE ? dis_bytecode(&c) : dis_native(&c);
     if (json) {
@@ -502,15 +503,15 @@ enum {
     DIS_PATH_MAX = 1024,
 };
 
-static bool dis_tree(const mpy_file_t *f, const mpy_raw_code_t *rc, char *path, size_t plen, bool json, bool *first,
-    buf_t *out) {
-    if (json) {
+static bool dis_tree(const mpy_file_t *f, const mpy_raw_code_t *rc, char *path, size_t plen,
+    const mpy_dis_options_t *o, bool *first, buf_t *out) {
+    if (o->json) {
         buf_str(out, *first ? "\n" : ",\n");
     } else if (!*first) {
         buf_byte(out, '\n');
     }
     *first = false;
-    if (!mpy_dis_function(f, rc, path, json, out)) {
+    if (!mpy_dis_function(f, rc, path, o, out)) {
         return false;
     }
     for (size_t i = 0; i < rc->n_children; i++) {
@@ -518,7 +519,7 @@ static bool dis_tree(const mpy_file_t *f, const mpy_raw_code_t *rc, char *path, 
         if (n < 0 || (size_t)n >= DIS_PATH_MAX - plen) {
             continue;
         }
-        if (!dis_tree(f, &rc->children[i], path, plen + (size_t)n, json, first, out)) {
+        if (!dis_tree(f, &rc->children[i], path, plen + (size_t)n, o, first, out)) {
             return false;
         }
         path[plen] = '\0';
@@ -526,14 +527,14 @@ static bool dis_tree(const mpy_file_t *f, const mpy_raw_code_t *rc, char *path, 
     return true;
 }
 
-bool mpy_dis_file(const mpy_file_t *f, bool json, buf_t *out) {
+bool mpy_dis_file(const mpy_file_t *f, const mpy_dis_options_t *o, buf_t *out) {
     char path[DIS_PATH_MAX] = "0";
     bool first = true;
-    if (json) {
+    if (o->json) {
         buf_str(out, "{\"functions\": [");
     }
-    bool ok = dis_tree(f, &f->root, path, 1, json, &first, out);
-    if (json) {
+    bool ok = dis_tree(f, &f->root, path, 1, o, &first, out);
+    if (o->json) {
         buf_str(out, "\n  ]}");
     }
     return ok && !out->failed;

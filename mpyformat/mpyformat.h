@@ -289,16 +289,22 @@ size_t mpy_line_for_offset(const uint8_t *code, const mpy_prelude_t *p, size_t b
 //
 // Machine code disassemblers plug in per architecture: each appends one line
 // per instruction for code[0..len) (addresses count from `addr`) and returns
-// false if it cannot decode the code (the caller falls back to hex).
+// false if it cannot decode the code (the caller falls back to hex). They
+// live with their assemblers in emitters/, so the caller passes them in.
 typedef bool (*mpy_native_dis_fn)(const uint8_t *code, size_t len, size_t addr, buf_t *out);
-// The disassembler for an architecture, NULL when the project has none yet.
-mpy_native_dis_fn mpy_native_disassembler(mpy_arch_t arch);
+
+typedef struct mpy_dis_options {
+    bool json;
+    // Indexed by mpy_arch_t; NULL (or a NULL entry) shows that code as hex.
+    const mpy_native_dis_fn *native;
+} mpy_dis_options_t;
 
 // Disassembles every function of a file read by mpy_read, outermost first
 // (pre-order). Fails only on out-of-memory.
-bool mpy_dis_file(const mpy_file_t *f, bool json, buf_t *out);
+bool mpy_dis_file(const mpy_file_t *f, const mpy_dis_options_t *o, buf_t *out);
 // Disassembles one function; `path` names it ("0.2.1": child indices).
-bool mpy_dis_function(const mpy_file_t *f, const mpy_raw_code_t *rc, const char *path, bool json, buf_t *out);
+bool mpy_dis_function(const mpy_file_t *f, const mpy_raw_code_t *rc, const char *path, const mpy_dis_options_t *o,
+    buf_t *out);
 // Appends one instruction's operand as text: the qstr's name, the
 // constant's repr, the child's index and name, or the number. A jump shows
 // as "to N", N counting from opcodes_offset. Used by dis and diff.

@@ -155,7 +155,7 @@ static void test_text_disassembly_shows_labels_and_lines(void **state) {
     read_loop_program(&a, &f);
     buf_t b;
     buf_init(&b);
-    assert_true(mpy_dis_file(&f, false, &b));
+    assert_true(mpy_dis_file(&f, &(mpy_dis_options_t){.json = false}, &b));
     buf_byte(&b, 0);
     const char *text = (const char *)b.data;
     assert_non_null(strstr(text, "function 0 <module> (bytecode, 65 bytes at file offset 74)\n"));

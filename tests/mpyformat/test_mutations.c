@@ -121,9 +121,9 @@ static void exercise(const uint8_t *data, size_t len, mutant_stats_t *stats) {
     if (mpy_read(data, len, &a, &f, &d)) {
         buf_t b;
         buf_init(&b);
-        assert_true(mpy_dis_file(&f, false, &b));
+        assert_true(mpy_dis_file(&f, &(mpy_dis_options_t){.json = false}, &b));
         buf_reset(&b);
-        assert_true(mpy_dis_file(&f, true, &b));
+        assert_true(mpy_dis_file(&f, &(mpy_dis_options_t){.json = true}, &b));
         buf_reset(&b);
         assert_true(mpy_write(&f, &b, &d));
         buf_deinit(&b);
