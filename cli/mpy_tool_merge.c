@@ -138,21 +138,9 @@ static void emit_lines(const uint8_t *code, const mpy_prelude_t *p, const op_slo
         size_t to = k < n ? slots[k].new_pos : new_end;
         size_t b = to > done ? to - done : 0;
         done += b;
-        // The encodings of py/emitbc.c: 0LLBBBBB, or 1LLLBBBB LLLLLLLL.
         while (b > 0 || lines > 0) {
-            size_t eb, el;
-            if (lines <= 6 || b > 0xf) {
-                eb = b < 0x1f ? b : 0x1f;
-                el = eb < b ? 0 : (lines < 3 ? lines : 3);
-                buf_byte(out, (uint8_t)(eb | el << 5));
-            } else {
-                eb = b < 0xf ? b : 0xf;
-                el = lines < 0x7ff ? lines : 0x7ff;
-                buf_byte(out, (uint8_t)(0x80 | eb | ((el >> 4) & 0x70)));
-                buf_byte(out, (uint8_t)el);
-            }
-            b -= eb;
-            lines -= el;
+            uint8_t entry[2];
+            buf_append(out, entry, mpy_line_entry_encode(entry, &b, &lines));
         }
     }
 }

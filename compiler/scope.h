@@ -13,7 +13,8 @@
 #include "parse.h"
 
 // The order matters: comprehension kinds are adjacent, as MicroPython's
-// scope kinds are (STORE_COMP uses the kind to pick list/dict/set).
+// scope kinds are (STORE_COMP uses the kind to pick list/dict/set), and
+// every kind from SCOPE_LAMBDA on is "function-like" (has fast locals).
 typedef enum scope_kind {
     SCOPE_MODULE,
     SCOPE_CLASS,
@@ -24,6 +25,14 @@ typedef enum scope_kind {
     SCOPE_GEN_EXPR,
     SCOPE_FUNCTION,
 } scope_kind_t;
+
+static inline bool scope_kind_is_func_like(scope_kind_t k) {
+    return k >= SCOPE_LAMBDA;
+}
+
+static inline bool scope_kind_is_comp_like(scope_kind_t k) {
+    return k >= SCOPE_LIST_COMP && k <= SCOPE_GEN_EXPR;
+}
 
 typedef enum id_kind {
     ID_KIND_UNDECIDED,
@@ -83,15 +92,23 @@ struct scope {
 };
 
 // Scope construction and lookup (compiler/scope.c). Scopes and their id
-// tables live in the arena.
+// tables live in the arena; NULL only when the arena is out of memory.
 scope_t *scope_new(arena_t *arena, scope_kind_t kind, const pnode_t *pn, qstr_t source_file,
     qstr_t simple_name, emit_option_t emit_options);
-// Returns the id for qst, adding one of `kind` if absent (sets *added).
+// Returns the id for qst, adding one of `kind` at the end if absent (sets
+// *added when given). Adding may move the table: earlier id pointers into
+// this scope are stale afterwards. NULL only when out of memory.
 id_info_t *scope_find_or_add_id(scope_t *s, arena_t *arena, qstr_t qst, id_kind_t kind, bool *added);
 id_info_t *scope_find(scope_t *s, qstr_t qst);
+// Looks qst up in the outermost (module) scope.
 id_info_t *scope_find_global(scope_t *s, qstr_t qst);
+// An implicitly global id of `s` may in fact name a variable of an
+// enclosing function: if so it becomes free here and a cell (or free) in
+// the scopes between.
+void scope_check_to_close_over(scope_t *s, arena_t *arena, id_info_t *id);
 // Resolves free variables and assigns local and cell numbers once the
 // scope pass has seen every scope (MicroPython's scope_compute_things).
-void scope_compute_things(scope_t *s);
+// The pool gives the names viper's type names are compared with.
+void scope_compute_things(scope_t *s, const qstr_pool_t *pool);
 
 #endif // COMPILER_SCOPE_H

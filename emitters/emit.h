@@ -6,7 +6,11 @@
 //
 // Passes: the compile walk runs over each scope several times with the
 // same calls; only what the emitter records changes:
-//   EMIT_PASS_SCOPE       find identifiers and labels (emitters do little)
+//   EMIT_PASS_SCOPE       find identifiers and labels. The bytecode emitter
+//                         still numbers the qstrs and constants it is given
+//                         (the module tables follow first use, and the
+//                         official compiler first touches most of them in
+//                         this pass), so call the emitter here too.
 //   EMIT_PASS_STACK_SIZE  compute the maximum stack and exception depth
 //   EMIT_PASS_CODE_SIZE   compute code size and label offsets
 //   EMIT_PASS_EMIT        write the code; end_pass() returns false when the
@@ -98,6 +102,9 @@ uint32_t emit_module_use_const(emit_module_t *m, const cobj_t *obj);
 // raw_code filled in). The caller sets the header fields. `out` points
 // into the arena.
 bool emit_module_finish(emit_module_t *m, const scope_t *root, mpy_file_t *out, diag_t *d);
+// Sizes of the tables so far (for tests and statistics).
+size_t emit_module_num_qstrs(const emit_module_t *m);
+size_t emit_module_num_consts(const emit_module_t *m);
 
 typedef struct emitter emitter_t;
 
@@ -173,5 +180,39 @@ typedef struct emit_ops {
 extern const emit_ops_t emit_bc_ops;
 emitter_t *emit_bc_new(arena_t *arena, emit_module_t *m, diag_t *d);
 void emit_bc_set_max_num_labels(emitter_t *e, size_t max_num_labels);
+// -O level: 3 and up store no line numbers (set_source_line does nothing).
+// Default 0.
+void emit_bc_set_opt_level(emitter_t *e, int opt_level);
+
+// ---------------------------------------------------------------------------
+// Inline assembler front ends (@micropython.asm_thumb and friends). The
+// compile walk (compiler/compile_asm.c) checks the shape of the function
+// body and hands each instruction statement over by name with its
+// argument nodes: interpreting register names, immediates, label names and
+// register lists is the front end's job, so this interface, unlike
+// emit_ops_t, passes parse nodes. Passes: EMIT_PASS_CODE_SIZE (run twice
+// for Xtensa, as the official tool does) then EMIT_PASS_EMIT; the scope
+// pass only counts labels and never calls the front end. Errors go to the
+// diag_t given to start_pass with line 0: the walk adds the line of the
+// statement and the scope name.
+typedef struct emit_inline_asm emit_inline_asm_t;
+
+typedef struct emit_inline_asm_ops {
+    void (*start_pass)(emit_inline_asm_t *e, emit_pass_t pass, scope_t *scope, diag_t *d);
+    // On EMIT_PASS_EMIT, stores the machine code in scope->raw_code with
+    // the return type signature type_sig (MicroPython's native type).
+    void (*end_pass)(emit_inline_asm_t *e, uint32_t type_sig);
+    // Checks the parameter list (r0, r1... for Thumb) and returns the
+    // number of parameters.
+    unsigned (*count_params)(emit_inline_asm_t *e, size_t n_params, pnode_t *const *params);
+    // Defines label number n (numbered in order of appearance) named
+    // name; returns false when the name is already defined.
+    bool (*label)(emit_inline_asm_t *e, unsigned n, qstr_t name);
+    // align(n) and data(bytesize, value...) statements.
+    void (*align)(emit_inline_asm_t *e, unsigned n);
+    void (*data)(emit_inline_asm_t *e, unsigned bytesize, uint64_t value);
+    // Any other instruction.
+    void (*op)(emit_inline_asm_t *e, qstr_t op, size_t n_args, pnode_t *const *args);
+} emit_inline_asm_ops_t;
 
 #endif // EMITTERS_EMIT_H

@@ -266,6 +266,12 @@ void mpy_prelude_arg_names(const uint8_t *code, const mpy_prelude_t *p, uint32_t
 // Appends the prelude's signature and size bytes as mpy-cross writes them.
 void mpy_prelude_encode_sig(buf_t *out, const mpy_prelude_t *p);
 void mpy_prelude_encode_size(buf_t *out, uint32_t n_info, uint32_t n_cell);
+// Encodes one line-table entry into out[0..2) for as much of (*bytes
+// skipped, *lines skipped) as one entry can hold, takes that from both and
+// returns the entry's length (1 or 2). Entries are 0LLBBBBB (up to 31
+// bytes and 3 lines) or 1LLLBBBB LLLLLLLL (up to 15 bytes and 2047 lines);
+// lines advance only once the bytes are covered. Call until both are 0.
+size_t mpy_line_entry_encode(uint8_t out[2], size_t *bytes, size_t *lines);
 
 // The line-number table: entries of (bytes, lines) deltas starting at
 // bytecode offset 0, line 1. Offsets count from the first opcode.

@@ -281,3 +281,24 @@ size_t mpy_line_for_offset(const uint8_t *code, const mpy_prelude_t *p, size_t b
     }
     return line;
 }
+
+size_t mpy_line_entry_encode(uint8_t out[2], size_t *bytes, size_t *lines) {
+    size_t b;
+    size_t l;
+    size_t n;
+    if (*lines <= 6 || *bytes > 0xf) {
+        b = *bytes < 0x1f ? *bytes : 0x1f;
+        l = b < *bytes ? 0 : (*lines < 3 ? *lines : 3);
+        out[0] = (uint8_t)(b | l << 5);
+        n = 1;
+    } else {
+        b = *bytes < 0xf ? *bytes : 0xf;
+        l = *lines < 0x7ff ? *lines : 0x7ff;
+        out[0] = (uint8_t)(0x80 | b | ((l >> 4) & 0x70));
+        out[1] = (uint8_t)l;
+        n = 2;
+    }
+    *bytes -= b;
+    *lines -= l;
+    return n;
+}

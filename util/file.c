@@ -1,6 +1,7 @@
 // util/file.c: reading whole files, and writing them through a temporary
 // file and a rename so that a failed run never leaves a partial output.
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,39 +10,58 @@
 
 #include "util.h"
 
-uint8_t *util_read_file(const char *path, size_t *len_out, diag_t *d) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        diag_error(d, DIAG_IO_ERROR, 0, "can't open file '%s': %s", path, strerror(errno));
-        return NULL;
-    }
+uint8_t *util_read_fd(int fd, const char *what, size_t *len_out, diag_t *d) {
+    enum { CHUNK = 65536 };
     buf_t b;
     buf_init(&b);
     for (;;) {
-        uint8_t *at = buf_extend(&b, 65536);
+        uint8_t *at = buf_extend(&b, CHUNK);
         if (at == NULL) {
             break;
         }
-        size_t got = fread(at, 1, 65536, f);
-        b.len -= 65536 - got;
-        if (got < 65536) {
+        ssize_t got = read(fd, at, CHUNK);
+        b.len -= CHUNK - (got > 0 ? (size_t)got : 0);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            int e = errno;
+            buf_deinit(&b);
+            diag_error(d, DIAG_IO_ERROR, 0, "can't read %s: %s", what, strerror(e));
+            return NULL;
+        }
+        if (got == 0) {
             break;
         }
     }
-    bool read_failed = ferror(f) != 0;
-    int saved = errno;
-    fclose(f);
-    if (b.failed || read_failed) {
+    if (b.failed) {
         buf_deinit(&b);
-        diag_error(d, DIAG_IO_ERROR, 0, "can't read file '%s': %s", path,
-            read_failed ? strerror(saved) : "out of memory");
+        diag_error(d, DIAG_IO_ERROR, 0, "can't read %s: out of memory", what);
         return NULL;
     }
     *len_out = b.len;
-    if (b.data == NULL) {
-        b.data = malloc(1);
+    // An empty input still gets a buffer, so NULL always means failure.
+    return b.data != NULL ? b.data : calloc(1, 1);
+}
+
+uint8_t *util_read_file(const char *path, size_t *len_out, diag_t *d) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        diag_error(d, DIAG_IO_ERROR, 0, "can't open file '%s': %s", path, strerror(errno));
+        return NULL;
     }
-    return b.data;
+    size_t n = strlen(path);
+    char *what = malloc(n + 8);
+    if (what == NULL) {
+        close(fd);
+        diag_error(d, DIAG_MEMORY_ERROR, 0, "out of memory");
+        return NULL;
+    }
+    snprintf(what, n + 8, "file '%s'", path);
+    uint8_t *data = util_read_fd(fd, what, len_out, d);
+    free(what);
+    close(fd);
+    return data;
 }
 
 bool util_write_file_atomic(const char *path, const uint8_t *data, size_t len, diag_t *d) {

@@ -68,6 +68,7 @@ typedef enum diag_kind {
     DIAG_NOT_IMPLEMENTED,  // NotImplementedError raised by the compiler
     DIAG_RUNTIME_ERROR,    // RuntimeError raised by the compiler
     DIAG_OVERFLOW_ERROR,   // OverflowError raised by the compiler
+    DIAG_VIPER_TYPE_ERROR, // ViperTypeError raised by the native emitter
     DIAG_MEMORY_ERROR,     // MemoryError: out of memory
     DIAG_IO_ERROR,         // a file could not be read or written
     DIAG_FORMAT_ERROR,     // malformed input file (byte offset in `offset`)
@@ -135,6 +136,9 @@ bool qstr_is_static(qstr_t q);
 // Reads a file into a malloc'd buffer (caller frees). On failure records a
 // DIAG_IO_ERROR naming the path and the system's reason.
 uint8_t *util_read_file(const char *path, size_t *len_out, diag_t *d);
+// Reads an open descriptor to its end the same way; `what` names it in the
+// error ("standard input" gives "can't read standard input: ...").
+uint8_t *util_read_fd(int fd, const char *what, size_t *len_out, diag_t *d);
 // Writes data to path through a temporary file in the same directory and a
 // rename, so readers never see a partial file. Records DIAG_IO_ERROR.
 bool util_write_file_atomic(const char *path, const uint8_t *data, size_t len, diag_t *d);
