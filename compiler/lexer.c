@@ -26,6 +26,14 @@ static const char *const token_spellings[] = {
 #undef TOK
 };
 
+// Lengths of the spellings, known at compile time (the per-token keyword
+// and operator scans would otherwise measure them again for every token).
+static const uint8_t token_spelling_lens[] = {
+#define TOK(name, spelling) sizeof(spelling) - 1,
+#include "tokens.def"
+#undef TOK
+};
+
 _Static_assert(TOKEN_OP_MORE == TOKEN_OP_LESS + 1 && TOKEN_OP_NOT_EQUAL == TOKEN_OP_LESS + 5,
     "comparison tokens follow the binary-op order");
 _Static_assert(TOKEN_OP_DBL_STAR == TOKEN_OP_PIPE + 12, "13 binary operator tokens");
@@ -491,7 +499,7 @@ static void lex_name(lexer_t *lex) {
     size_t len = lex->vstr.len;
     for (int k = TOKEN_KW_FALSE; k <= TOKEN_KW_YIELD; k++) {
         const char *kw = token_spellings[k];
-        if (strlen(kw) == len && memcmp(kw, lex->vstr.data, len) == 0) {
+        if (token_spelling_lens[k] == len && memcmp(kw, lex->vstr.data, len) == 0) {
             lex->tok_kind = (token_kind_t)k;
             break;
         }
@@ -547,7 +555,7 @@ static void lex_operator(lexer_t *lex) {
     int32_t ahead[3] = {lex->chr0, lex->chr1, lex->chr2};
     for (int k = TOKEN_ELLIPSIS; k < TOKEN_COUNT; k++) {
         const char *s = token_spellings[k];
-        size_t n = strlen(s);
+        size_t n = token_spelling_lens[k];
         if (n == 0 || n <= best_len || (k >= TOKEN_KW_FALSE && k <= TOKEN_KW_YIELD)) {
             continue;
         }

@@ -11,6 +11,7 @@
 
 enum {
     ID_TABLE_FIRST_CAP = 8,
+    ID_INDEX_MIN_CAP = 32,  // tables this big get a hash index
 };
 
 scope_t *scope_new(arena_t *arena, scope_kind_t kind, const pnode_t *pn, qstr_t source_file,
@@ -27,10 +28,39 @@ scope_t *scope_new(arena_t *arena, scope_kind_t kind, const pnode_t *pn, qstr_t 
     return s;
 }
 
+static size_t index_slot(qstr_t qst, size_t cap) {
+    return (size_t)(qst * 2654435761u) & (cap - 1);
+}
+
+static void index_insert(scope_t *s, size_t pos) {
+    size_t i = index_slot(s->id_info[pos].qst, s->id_index_cap);
+    while (s->id_index[i] != 0) {
+        i = (i + 1) & (s->id_index_cap - 1);
+    }
+    s->id_index[i] = (uint32_t)pos + 1;
+}
+
+// Refills the index from id_info (after growth, or after entries moved).
+static void reindex(scope_t *s) {
+    memset(s->id_index, 0, s->id_index_cap * sizeof(*s->id_index));
+    for (size_t pos = 0; pos < s->id_info_len; pos++) {
+        index_insert(s, pos);
+    }
+}
+
 id_info_t *scope_find(scope_t *s, qstr_t qst) {
-    for (size_t i = 0; i < s->id_info_len; i++) {
-        if (s->id_info[i].qst == qst) {
-            return &s->id_info[i];
+    if (s->id_index_cap == 0) {
+        for (size_t i = 0; i < s->id_info_len; i++) {
+            if (s->id_info[i].qst == qst) {
+                return &s->id_info[i];
+            }
+        }
+        return NULL;
+    }
+    for (size_t i = index_slot(qst, s->id_index_cap); s->id_index[i] != 0; i = (i + 1) & (s->id_index_cap - 1)) {
+        id_info_t *id = &s->id_info[s->id_index[i] - 1];
+        if (id->qst == qst) {
+            return id;
         }
     }
     return NULL;
@@ -54,6 +84,16 @@ static bool grow_id_table(scope_t *s, arena_t *arena) {
     }
     s->id_info = table;
     s->id_info_cap = cap;
+    if (cap >= ID_INDEX_MIN_CAP) {
+        // Twice the table's capacity keeps the index at most half full.
+        uint32_t *index = arena_alloc(arena, 2 * cap * sizeof(*index));
+        if (index == NULL) {
+            return false;
+        }
+        s->id_index = index;
+        s->id_index_cap = 2 * cap;
+        reindex(s);
+    }
     return true;
 }
 
@@ -73,6 +113,9 @@ id_info_t *scope_find_or_add_id(scope_t *s, arena_t *arena, qstr_t qst, id_kind_
     id->flags = 0;
     id->local_num = 0;
     id->qst = qst;
+    if (s->id_index_cap != 0) {
+        index_insert(s, s->id_info_len - 1);
+    }
     return id;
 }
 
@@ -126,6 +169,9 @@ static void move_star_param_last(scope_t *s) {
                 id_info_t tmp = *last_plain;
                 *last_plain = *id;
                 *id = tmp;
+                if (s->id_index_cap != 0) {
+                    reindex(s);
+                }
             }
             return;
         }
@@ -178,7 +224,21 @@ static void number_locals(scope_t *s, const qstr_pool_t *pool) {
 // Free variables take the first slots, in the order the parent lists the
 // cells it passes down (that is the order MAKE_CLOSURE pushes them), and
 // are passed like extra leading positional arguments.
+static bool has_free_vars(const scope_t *s) {
+    for (size_t i = 0; i < s->id_info_len; i++) {
+        if (s->id_info[i].kind == ID_KIND_FREE) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void number_free_vars(scope_t *s) {
+    // Most functions close over nothing; only those need the parent's
+    // (possibly huge) table walked.
+    if (!has_free_vars(s)) {
+        return;
+    }
     unsigned num_free = 0;
     scope_t *p = s->parent;
     for (size_t i = 0; i < p->id_info_len; i++) {

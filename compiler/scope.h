@@ -89,6 +89,12 @@ struct scope {
     id_info_t *id_info;       // in order of first appearance
     size_t id_info_len;
     size_t id_info_cap;
+    // Once a scope has many names (a module with thousands of functions),
+    // lookups go through this open-addressing index of id_info positions
+    // plus one (0 = empty slot); id_index_cap is a power of two, or 0 while
+    // the table is small enough to search linearly.
+    uint32_t *id_index;
+    size_t id_index_cap;
 };
 
 // Scope construction and lookup (compiler/scope.c). Scopes and their id
