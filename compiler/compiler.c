@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../emitters/emit.h"
+#include "../emitters/inline_asm.h"
 #include "compile_internal.h"
 #include "lexer.h"
 #include "parse.h"
@@ -87,8 +88,19 @@ static bool compile_tree(const parse_tree_t *tree, const compile_options_t *opts
     c.set_max_num_labels = emit_bc_set_max_num_labels;
     // TODO: set c.native_ops/native_emit for opts->arch once a native
     // emitter exists; until then native and viper scopes are refused.
+    // @micropython.asm_thumb functions get the Thumb inline assembler when
+    // the target is an ARM one; otherwise the walk refuses them.
+    if (emit_inline_thumb_serves(opts->arch)) {
+        c.asm_emit = emit_inline_thumb_new(arena, pool, opts->arch);
+        if (c.asm_emit == NULL) {
+            return diag_error(d, DIAG_MEMORY_ERROR, 0, "memory allocation failed");
+        }
+        c.asm_ops = &emit_inline_thumb_ops;
+    }
     scope_t *module = NULL;
-    if (!compile_run(&c, tree->root, &module)) {
+    bool ok = compile_run(&c, tree->root, &module);
+    emit_inline_thumb_free(c.asm_emit);
+    if (!ok) {
         return false;
     }
     *has_native = c.has_native;
