@@ -4,6 +4,7 @@
 // assembler shares (label, align, data) and the return type, and hands
 // the other instructions to the front end for the target
 // (emit_inline_asm_ops_t). Errors carry the line of the statement.
+#include "../util/bigint.h"
 #include "compile_internal.h"
 
 #include <stdio.h>
@@ -41,6 +42,12 @@ static bool asm_int_arg(const pnode_t *pn, uint64_t *v) {
     }
     if (pn != NULL && pn->kind == PN_CONST && pn->u.obj->kind == COBJ_SMALL_INT) {
         *v = (uint64_t)pn->u.obj->u.small_int;
+        return true;
+    }
+    // Like MicroPython, a big int is taken truncated to a machine word (its
+    // low 64 bits, as the official tool's mpz hash computes them).
+    if (pn != NULL && pn->kind == PN_CONST && pn->u.obj->kind == COBJ_BIG_INT) {
+        *v = (uint64_t)bigint_hash(pn->u.obj->u.big, 64);
         return true;
     }
     return false;

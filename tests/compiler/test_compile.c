@@ -687,6 +687,20 @@ static void test_inline_asm_statements_reach_the_front_end(void **state) {
     free(got);
 }
 
+static void test_inline_asm_data_truncates_big_ints_to_a_machine_word(void **state) {
+    (void)state;
+    char *got = malloc(OUT_SIZE);
+    assert_non_null(got);
+    static const char src[] = "@micropython.asm_thumb\ndef f():\n"
+                              "    data(8, 0xffffffffffffffff, 0x1122334455667788aa, -0x10000000000000001)\n";
+    compile_to_log_for(src, 0, MPY_ARCH_ARMV7M, got, OUT_SIZE);
+    assert_string_equal(got,
+        "scope <module>\nmake_function f 0 0\nstore_name f\nload_const None\nreturn_value\n"
+        "asm scope f\nasm data 8 18446744073709551615\nasm data 8 2464388554683812010\n"
+        "asm data 8 18446744073709551615\nasm end type 2\n");
+    free(got);
+}
+
 static void test_inline_asm_errors_carry_the_statement_line(void **state) {
     (void)state;
     static const compile_case_t cases[] = {
@@ -777,6 +791,7 @@ int main(void) {
         cmocka_unit_test(test_calls_with_star_args_pass_a_bitmap),
         cmocka_unit_test(test_errors_name_line_and_scope),
         cmocka_unit_test(test_inline_asm_statements_reach_the_front_end),
+        cmocka_unit_test(test_inline_asm_data_truncates_big_ints_to_a_machine_word),
         cmocka_unit_test(test_inline_asm_errors_carry_the_statement_line),
         cmocka_unit_test(test_corpus_programs_compile_byte_for_byte),
     };
