@@ -21,6 +21,7 @@ typedef enum cobj_kind {
     COBJ_STR,        // UTF-8 bytes
     COBJ_BYTES,
     COBJ_TUPLE,
+    COBJ_FUN_TABLE,  // the VM's native function table (native code only)
 } cobj_kind_t;
 
 struct bigint;  // util/bigint.h

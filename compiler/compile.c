@@ -620,6 +620,9 @@ bool compile_run(compiler_t *c, const pnode_t *root, scope_t **module) {
         if (c->set_max_num_labels != NULL) {
             c->set_max_num_labels(c->bc_emit, max_labels);
         }
+        if (c->set_native_max_num_labels != NULL && c->native_emit != NULL) {
+            c->set_native_max_num_labels(c->native_emit, max_labels);
+        }
         run_emit_passes(c);
     }
     report_error(c);

@@ -461,6 +461,24 @@ static void async_with_exit_on_exception(compiler_t *c, label_t l_end) {
     EMIT(c, adjust_stack_size, 2);
 }
 
+// The body fell through: leave None under the manager for __aexit__; then
+// the finally handler, which goes on to l_unwind for return/break/continue
+// (no exception pending).
+static void async_with_setup_finally(compiler_t *c, label_t l_exit_no_exc, label_t l_finally, label_t l_unwind) {
+    if (c->ops->async_with_setup_finally != NULL) {
+        EMIT(c, async_with_setup_finally, l_exit_no_exc, l_finally, l_unwind);
+        return;
+    }
+    EMIT(c, load_const_tok, EMIT_CONST_NONE);
+    EMIT(c, rot_two);
+    EMIT(c, jump, l_exit_no_exc);
+    EMIT(c, label_assign, l_finally);
+    EMIT(c, dup_top);
+    EMIT(c, load_global, QSTR_BaseException, EMIT_GLOBAL_GLOBAL);
+    EMIT(c, binary_op, MPY_BINARY_OP_EXCEPTION_MATCH);
+    EMIT(c, pop_jump_if, false, l_unwind);
+}
+
 static void compile_async_with_items(compiler_t *c, size_t n, pnode_t *const *items, const pnode_t *body) {
     if (n == 0) {
         compile_node(c, body);
@@ -475,15 +493,7 @@ static void compile_async_with_items(compiler_t *c, size_t n, pnode_t *const *it
     EMIT(c, adjust_stack_size, 3);
     compile_async_with_items(c, n - 1, items + 1, body);
     EMIT(c, adjust_stack_size, -3);
-    EMIT(c, load_const_tok, EMIT_CONST_NONE);
-    EMIT(c, rot_two);
-    EMIT(c, jump, l_exit_no_exc);
-
-    EMIT(c, label_assign, l_finally);
-    EMIT(c, dup_top);
-    EMIT(c, load_global, QSTR_BaseException, EMIT_GLOBAL_GLOBAL);
-    EMIT(c, binary_op, MPY_BINARY_OP_EXCEPTION_MATCH);
-    EMIT(c, pop_jump_if, false, l_unwind);
+    async_with_setup_finally(c, l_exit_no_exc, l_finally, l_unwind);
     async_with_exit_on_exception(c, l_end);
 
     // Leaving by return/break/continue or normally: __aexit__(None, None, None).

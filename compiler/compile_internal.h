@@ -62,6 +62,8 @@ typedef struct compiler {
     // Tells the emitter how many labels a scope may use (after the scope
     // pass); NULL when the emitter does not need to know.
     void (*set_max_num_labels)(emitter_t *e, size_t max_num_labels);
+    // The same for native_emit (NULL when there is none).
+    void (*set_native_max_num_labels)(emitter_t *e, size_t max_num_labels);
     emit_pass_t pass;
 
     scope_t *scope_head;

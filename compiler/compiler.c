@@ -86,8 +86,16 @@ static bool compile_tree(const parse_tree_t *tree, const compile_options_t *opts
     c.ops = &emit_bc_ops;
     c.emit = e;
     c.set_max_num_labels = emit_bc_set_max_num_labels;
-    // TODO: set c.native_ops/native_emit for opts->arch once a native
-    // emitter exists; until then native and viper scopes are refused.
+    // Native and viper scopes get the native emitter when the target has
+    // one; otherwise the walk refuses them.
+    if (emit_native_supports(opts->arch)) {
+        c.native_emit = emit_native_new(arena, m, pool, opts->arch, &c.next_label, d);
+        if (c.native_emit == NULL) {
+            return diag_error(d, DIAG_MEMORY_ERROR, 0, "memory allocation failed");
+        }
+        c.native_ops = &emit_native_ops;
+        c.set_native_max_num_labels = emit_native_set_max_num_labels;
+    }
     // @micropython.asm_thumb functions get the Thumb inline assembler when
     // the target is an ARM one; otherwise the walk refuses them.
     if (emit_inline_thumb_serves(opts->arch)) {
@@ -100,6 +108,9 @@ static bool compile_tree(const parse_tree_t *tree, const compile_options_t *opts
     scope_t *module = NULL;
     bool ok = compile_run(&c, tree->root, &module);
     emit_inline_thumb_free(c.asm_emit);
+    if (c.native_emit != NULL) {
+        emit_native_free(c.native_emit);
+    }
     if (!ok) {
         return false;
     }

@@ -389,6 +389,8 @@ bool fold_is_true(const cobj_t *o) {
             return o->u.str.len != 0;
         case COBJ_TUPLE:
             return o->u.tuple.n != 0;
+        case COBJ_FUN_TABLE:
+            return true;
     }
     return true;
 }

@@ -1094,6 +1094,9 @@ static void print_obj(const cobj_t *o, buf_t *out) {
             }
             buf_byte(out, ')');
             break;
+        case COBJ_FUN_TABLE:
+            buf_str(out, "<fun_table>");
+            break;
     }
 }
 

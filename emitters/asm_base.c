@@ -62,6 +62,7 @@ void asm_base_start_pass(asm_base_t *as, asm_pass_t pass) {
     }
     as->pass = pass;
     as->code_offset = 0;
+    as->suppress = false;
 }
 
 // Grows the emit buffer when a pass writes more than the compute pass
@@ -84,6 +85,9 @@ static bool grow_code(asm_base_t *as, size_t need) {
 
 uint8_t *asm_base_get_cur_to_write_bytes(asm_base_t *as, size_t n) {
     uint8_t *c = NULL;
+    if (as->suppress) {
+        return NULL;
+    }
     if (as->pass == ASM_PASS_EMIT && as->code != NULL) {
         if (as->code_offset + n <= as->code_size || grow_code(as, as->code_offset + n)) {
             c = as->code + as->code_offset;
@@ -93,7 +97,12 @@ uint8_t *asm_base_get_cur_to_write_bytes(asm_base_t *as, size_t n) {
     return c;
 }
 
+void asm_base_suppress_code(asm_base_t *as) {
+    as->suppress = true;
+}
+
 void asm_base_label_assign(asm_base_t *as, size_t label) {
+    as->suppress = false;
     if (label >= as->max_num_labels) {
         asm_base_fail(as, ASM_ERR_BAD_LABEL);
         return;

@@ -48,6 +48,9 @@ typedef struct asm_base {
     size_t max_num_labels;
     size_t *label_offsets;   // owned; ASM_LABEL_UNSET when not yet assigned
     asm_error_t error;       // first error since init (ASM_OK when none)
+    // Dead code after a jump or raise: nothing is written or counted until
+    // the next label (asm_base_suppress_code).
+    bool suppress;
 } asm_base_t;
 
 // Prepares an assembler base with room for max_num_labels labels. Returns
@@ -64,7 +67,11 @@ void asm_base_start_pass(asm_base_t *as, asm_pass_t pass);
 // write nothing). If an emit pass outgrows its buffer (a bug in a caller),
 // the buffer grows and ASM_ERR_LABEL_MOVED-style checks catch the change.
 uint8_t *asm_base_get_cur_to_write_bytes(asm_base_t *as, size_t n);
-// Records (compute) or checks (emit) the offset of `label`.
+// Drops the code that follows, up to the next label: it cannot run. The
+// native emitter calls this after unconditional jumps and raises.
+void asm_base_suppress_code(asm_base_t *as);
+// Records (compute) or checks (emit) the offset of `label`, and ends a
+// suppressed region.
 void asm_base_label_assign(asm_base_t *as, size_t label);
 // Offset of `label`, or ASM_LABEL_UNSET when it is not assigned yet.
 size_t asm_base_label_offset(const asm_base_t *as, size_t label);

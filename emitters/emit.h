@@ -172,6 +172,14 @@ typedef struct emit_ops {
     // Entry to and exit from an exception handler; may emit nothing.
     void (*start_except_handler)(emitter_t *e);
     void (*end_except_handler)(emitter_t *e);
+    // Optional (NULL: the walk emits the generic sequence). End of an
+    // `async with` body with the manager on the stack: push None under it
+    // and jump to l_aexit_no_exc; then open the finally handler at
+    // l_finally and go to l_ret_unwind unless an exception is pending.
+    // The native emitter tells the cases apart by its exception slot
+    // instead of testing the stack top against BaseException.
+    void (*async_with_setup_finally)(emitter_t *e, label_t l_aexit_no_exc, label_t l_finally,
+        label_t l_ret_unwind);
 } emit_ops_t;
 
 // The bytecode emitter (emitters/emit_bc.c). One emitter serves every
@@ -183,6 +191,20 @@ void emit_bc_set_max_num_labels(emitter_t *e, size_t max_num_labels);
 // -O level: 3 and up store no line numbers (set_source_line does nothing).
 // Default 0.
 void emit_bc_set_opt_level(emitter_t *e, int opt_level);
+
+// The native emitter (emitters/emit_native*.c) for @micropython.native and
+// @micropython.viper scopes on x64, x86 and the Thumb targets. One emitter
+// serves every native scope of a module; it numbers its own labels from
+// the walk's counter (*label_slot) as the official emitter does. Errors
+// (ViperTypeError, unsupported constructs, locals out of reach) go to `d`
+// with the scope's line and name. emit_native_free releases the machine
+// code buffers (the rest lives in the arena).
+extern const emit_ops_t emit_native_ops;
+bool emit_native_supports(mpy_arch_t arch);
+emitter_t *emit_native_new(arena_t *arena, emit_module_t *m, const qstr_pool_t *pool, mpy_arch_t arch,
+    label_t *label_slot, diag_t *d);
+void emit_native_set_max_num_labels(emitter_t *e, size_t max_num_labels);
+void emit_native_free(emitter_t *e);
 
 // ---------------------------------------------------------------------------
 // Inline assembler front ends (@micropython.asm_thumb and friends). The

@@ -328,6 +328,9 @@ static bool convert_obj(emit_module_t *m, const cobj_t *c, mpy_obj_t *o) {
             o->data = c->u.str.data;
             o->len = c->u.str.len;
             return true;
+        case COBJ_FUN_TABLE:
+            o->kind = MPY_OBJ_FUN_TABLE;
+            return true;
         case COBJ_TUPLE:
             o->kind = MPY_OBJ_TUPLE;
             o->n_items = c->u.tuple.n;
