@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../emitters/asm_thumb.h"
+#include "../emitters/dis_x86.h"
 #include "mpy_tool.h"
 
 static bool dis_thumb_code(const uint8_t *code, size_t len, size_t addr, buf_t *out) {
@@ -12,9 +13,21 @@ static bool dis_thumb_code(const uint8_t *code, size_t len, size_t addr, buf_t *
     return true;
 }
 
+static bool dis_x86_code(const uint8_t *code, size_t len, size_t addr, buf_t *out) {
+    dis_x86(code, len, false, addr, out);
+    return true;
+}
+
+static bool dis_x64_code(const uint8_t *code, size_t len, size_t addr, buf_t *out) {
+    dis_x86(code, len, true, addr, out);
+    return true;
+}
+
 // The machine-code disassemblers the project has, by architecture; code
 // for the others is shown as hex.
 static const mpy_native_dis_fn native_disassemblers[MPY_ARCH_COUNT] = {
+    [MPY_ARCH_X86] = dis_x86_code,
+    [MPY_ARCH_X64] = dis_x64_code,
     [MPY_ARCH_ARMV6M] = dis_thumb_code,
     [MPY_ARCH_ARMV7M] = dis_thumb_code,
     [MPY_ARCH_ARMV7EM] = dis_thumb_code,
@@ -27,7 +40,8 @@ static void usage(FILE *to) {
         "usage: mpy-tool dis [--json] FILE.mpy...\n"
         "Disassembles every function, outermost first: bytecode with offsets,\n"
         "operands as names and constants, jump targets as labels and source\n"
-        "lines; Thumb machine code as instructions, other machine code as hex.\n"
+        "lines; x86, x64 and Thumb machine code as instructions, other machine\n"
+        "code as hex.\n"
         "  --json   one JSON object per file on stdout\n");
 }
 

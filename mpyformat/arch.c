@@ -1,5 +1,5 @@
 // mpyformat/arch.c: architecture names as -march= spells them, indexed by
-// the number the .mpy header stores.
+// the number the .mpy header stores, and their machine word sizes.
 #include <string.h>
 
 #include "mpyformat.h"
@@ -35,4 +35,8 @@ bool mpy_arch_from_name(const char *name, mpy_arch_t *out) {
         }
     }
     return false;
+}
+
+size_t mpy_arch_word_size(mpy_arch_t arch) {
+    return arch == MPY_ARCH_X64 || arch == MPY_ARCH_RV64IMC ? 8 : 4;
 }

@@ -445,6 +445,26 @@ static void native_json(dis_ctx_t *c, size_t machine_len) {
     }
 }
 
+// A native Python function starts with data, not instructions: a word
+// holding the prelude's index in the constant table and, for generators, a
+// word with the offset where the body starts. Prints them as data and
+// returns how many bytes they take, so disassembly starts after them.
+static size_t leading_data_words(dis_ctx_t *c, size_t machine_len) {
+    size_t word = mpy_arch_word_size(c->f->arch);
+    size_t n_words = (c->p.scope_flags & MPY_SCOPE_FLAG_GENERATOR) != 0 ? 2 : 1;
+    if (n_words * word > machine_len) {
+        return 0;
+    }
+    for (size_t w = 0; w < n_words; w++) {
+        uint64_t v = 0;
+        for (size_t k = word; k-- > 0;) {
+            v = v << 8 | c->rc->code[w * word + k];  // little-endian
+        }
+        buf_printf(c->out, "%5zx:\t.word\t0x%llx\n", w * word, (unsigned long long)v);
+    }
+    return n_words * word;
+}
+
 static bool dis_native(dis_ctx_t *c) {
     const mpy_raw_code_t *rc = c->rc;
     size_t machine_len = rc->code_len;
@@ -473,8 +493,9 @@ static bool dis_native(dis_ctx_t *c) {
     if (c->native != NULL && (unsigned)c->f->arch < MPY_ARCH_COUNT) {
         dis = c->native[c->f->arch];
     }
+    size_t lead = has_prelude ? leading_data_words(c, machine_len) : 0;
     size_t mark = c->out->len;
-    if (dis == NULL || !dis(rc->code, machine_len, 0, c->out)) {
+    if (dis == NULL || !dis(rc->code + lead, machine_len - lead, lead, c->out)) {
         c->out->len = mark;
         hex_lines(rc->code, machine_len, c->out);
     }

@@ -185,6 +185,8 @@ typedef struct mpy_file {
 // Names of architectures as -march= spells them ("x64"), and back.
 const char *mpy_arch_name(mpy_arch_t arch);
 bool mpy_arch_from_name(const char *name, mpy_arch_t *out);
+// Bytes in a machine word of the architecture (4 or 8).
+size_t mpy_arch_word_size(mpy_arch_t arch);
 
 // Opcode table lookups (mpyformat/opcodes.c).
 mpy_op_format_t mpy_op_format(uint8_t op);

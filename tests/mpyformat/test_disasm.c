@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -167,6 +168,58 @@ static void test_text_disassembly_shows_labels_and_lines(void **state) {
     arena_deinit(&a);
 }
 
+// A stand-in machine-code disassembler that records where it was asked to
+// start, so the test sees which leading bytes were shown as data.
+static size_t recorded_addrs[64];
+static size_t n_recorded;
+
+static bool record_start(const uint8_t *code, size_t len, size_t addr, buf_t *out) {
+    (void)code;
+    (void)len;
+    (void)out;
+    if (n_recorded < sizeof(recorded_addrs) / sizeof(recorded_addrs[0])) {
+        recorded_addrs[n_recorded++] = addr;
+    }
+    return true;
+}
+
+static void test_native_code_starts_after_its_leading_data_words(void **state) {
+    (void)state;
+    const char *dir = getenv("MPY_CORPUS") != NULL ? getenv("MPY_CORPUS") : "../shared/corpus";
+    char path[512];
+    snprintf(path, sizeof path, "%s/native/native_generator.x86.mpy", dir);
+    diag_t d;
+    diag_init(&d, path);
+    size_t len;
+    uint8_t *data = util_read_file(path, &len, &d);
+    assert_non_null(data);
+    arena_t a;
+    arena_init(&a);
+    mpy_file_t f;
+    assert_true(mpy_read(data, len, &a, &f, &d));
+    mpy_native_dis_fn table[MPY_ARCH_COUNT] = {[MPY_ARCH_X86] = record_start};
+    buf_t b;
+    buf_init(&b);
+    n_recorded = 0;
+    assert_true(mpy_dis_file(&f, &(mpy_dis_options_t){.native = table}, &b));
+    // Every x86 native function starts with one 4-byte data word (the
+    // prelude's constant index), generators with a second one.
+    bool saw_plain = false;
+    bool saw_generator = false;
+    for (size_t i = 0; i < n_recorded; i++) {
+        assert_true(recorded_addrs[i] == 4 || recorded_addrs[i] == 8);
+        saw_plain |= recorded_addrs[i] == 4;
+        saw_generator |= recorded_addrs[i] == 8;
+    }
+    assert_true(saw_plain && saw_generator);
+    buf_byte(&b, 0);
+    assert_non_null(strstr((const char *)b.data, "    0:\t.word\t0x"));
+    assert_non_null(strstr((const char *)b.data, "    4:\t.word\t0x"));
+    buf_deinit(&b);
+    arena_deinit(&a);
+    free(data);
+}
+
 static void test_prelude_signature_round_trips(void **state) {
     (void)state;
     static const mpy_prelude_t cases[] = {
@@ -263,6 +316,7 @@ int main(void) {
         cmocka_unit_test(test_module_disassembles_instruction_by_instruction),
         cmocka_unit_test(test_nested_function_disassembles_with_its_argument),
         cmocka_unit_test(test_text_disassembly_shows_labels_and_lines),
+        cmocka_unit_test(test_native_code_starts_after_its_leading_data_words),
         cmocka_unit_test(test_prelude_signature_round_trips),
         cmocka_unit_test(test_line_table_decodes_both_entry_forms),
         cmocka_unit_test(test_truncated_line_entry_is_rejected),
