@@ -2,6 +2,7 @@
 #   make              build everything into build/
 #   make check        build and run every test (unit, golden, corpus)
 #   make check-san    the same under AddressSanitizer and UBSan (build-san/)
+#   make check-32     the VM built for 32-bit x86, run on the corpus (build-32/)
 #   make bench        compiler scaling and VM benchmarks (long)
 #   make install PREFIX=/usr/local
 #
@@ -43,7 +44,7 @@ BUILT_COMMANDS := $(foreach c,$(COMMANDS),$(if $(wildcard cli/$(subst -,_,$(c)).
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .SECONDARY:
-.PHONY: all check check-unit check-san bench install clean deps demo fuzz
+.PHONY: all check check-unit check-san check-32 bench install clean deps demo fuzz
 all: $(BUILT_COMMANDS)
 
 $(BUILD)/obj/%.o: %.c
@@ -90,6 +91,14 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call test_libs,$$*)
 check: all $(TEST_BINS)
 	@BUILD=$(BUILD) tests/run-all.sh $(TEST_BINS)
 
+# The VM built for 32-bit x86 and run on the whole corpus: the 32-bit host
+# build the runtime must pass. SSE arithmetic matches the 64-bit build's
+# rounding (x87 would not); ffi and deflate are off (no i386 libraries).
+M32_FLAGS = -m32 -msse2 -mfpmath=sse -DRT_MOD_FFI=0 -DRT_MOD_DEFLATE=0
+check-32:
+	$(MAKE) BUILD=build-32 CFLAGS="$(OPT) -g $(M32_FLAGS)" LDFLAGS=-m32 LDLIBS_VM=-lm build-32/mpy-vm
+	BUILD=build-32 bash tests/runtime/check-vm-corpus.sh
+
 check-san:
 	$(MAKE) BUILD=build-san OPT=-O1 SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check
 
@@ -113,7 +122,7 @@ fuzz:
 	MPY_MUTANTS=12000 build-san/tests/mpyformat/test_mutations
 
 # Every script in tests/bench/ (compiler scaling, VM against the official VM).
-bench: all
+bench: deps all
 	@for s in tests/bench/*.sh; do echo "== $$s"; BUILD=$(BUILD) bash $$s || exit 1; done
 
 install: all
@@ -122,6 +131,6 @@ install: all
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-32
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -5,13 +5,16 @@
 # both with the speed-up (official WebAssembly VM time / our time).
 # RUNS sets the number of runs of ours (default 5), REF_RUNS the official
 # VM's (default 3). Needs node and the package mpy-ref-run.mjs names for the
-# comparison; without them only our times are shown.
+# comparison (make bench installs it into build/node first); without them
+# only our times are shown.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 VM=$(pwd)/$BUILD/mpy-vm
 CROSS=$(pwd)/$BUILD/mpy-cross
 REF=$(cd ../shared/tools 2>/dev/null && pwd)/mpy-ref-run.mjs
+# The official VM that .ci/deps (make deps) installs into build/node.
+export MPY_REF_NODE_PREFIX=${MPY_REF_NODE_PREFIX:-$(pwd)/build/node}
 RUNS=${RUNS:-5}
 REF_RUNS=${REF_RUNS:-3}
 T=$(mktemp -d)
