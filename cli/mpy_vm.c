@@ -11,6 +11,10 @@
 enum {
     DEFAULT_HEAP = 8 * 1024 * 1024,
     MIN_HEAP = 4 * 1024,
+    // The official unix port stops deep recursion with a C stack check
+    // (80 KB on 64-bit hosts): about 190 levels of a simple function. We
+    // count levels instead, so every build (and -O level) stops alike.
+    UNIX_MAX_DEPTH = 190,
 };
 
 static void usage(FILE *f) {
@@ -81,7 +85,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     char stack_marker;
-    rt_config_t cfg = {heap, heap_size, &stack_marker, stack_size(), argc - i, argv + i};
+    rt_config_t cfg = {heap, heap_size, &stack_marker, stack_size(), argc - i, argv + i, port_host_compile,
+        UNIX_MAX_DEPTH};
     rt_init(&cfg);
     int status = rt_run_file(argv[i]);
     rt_deinit();

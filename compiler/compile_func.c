@@ -556,7 +556,14 @@ static void compile_class_body(compiler_t *c, scope_t *s) {
     EMIT(c, return_value);
 }
 
+// A module returns None; eval input returns the value of its expression
+// list (the eval_input node's first child), as MicroPython's compile_scope.
 static void compile_module_body(compiler_t *c, scope_t *s) {
+    if (c->opts->input == COMPILE_INPUT_EVAL) {
+        compile_node(c, pn_is_rule(s->pn, RULE_eval_input) ? kid(s->pn, 0) : s->pn);
+        EMIT(c, return_value);
+        return;
+    }
     compile_node(c, s->pn);
     EMIT(c, load_const_tok, EMIT_CONST_NONE);
     EMIT(c, return_value);

@@ -38,6 +38,7 @@ typedef struct compile_names {
     qstr_t aexit;
     qstr_t stop_async_iteration;
     qstr_t ordered_dict;
+    qstr_t repl_print;
 } compile_names_t;
 
 typedef struct compiler {

@@ -241,7 +241,16 @@ static void compile_plain_assign(compiler_t *c, const pnode_t *lhs, const pnode_
 }
 
 // A lone expression: constants (docstrings among them) produce no code.
+// At the top level of interactive ('single') input the value goes to
+// __repl_print__ instead, constants included.
 static void compile_expr_only(compiler_t *c, const pnode_t *expr) {
+    if (c->opts->input == COMPILE_INPUT_SINGLE && c->scope_cur->kind == SCOPE_MODULE) {
+        compile_load_id(c, c->names.repl_print);
+        compile_node(c, expr);
+        EMIT(c, call_function, 1, 0, 0);
+        EMIT(c, pop_top);
+        return;
+    }
     bool is_const_leaf = expr != NULL && expr->kind != PN_RULE && expr->kind != PN_ID;
     if (is_const_leaf) {
         return;

@@ -46,6 +46,7 @@ static bool intern_walk_names(qstr_pool_t *pool, compile_names_t *n) {
         {&n->aexit, "__aexit__"},
         {&n->stop_async_iteration, "StopAsyncIteration"},
         {&n->ordered_dict, "OrderedDict"},
+        {&n->repl_print, "__repl_print__"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         *rows[i].slot = qstr_intern_cstr(pool, rows[i].text);
@@ -62,7 +63,10 @@ static bool parse_source(const uint8_t *src, size_t len, const compile_options_t
     qstr_pool_t *pool, parse_tree_t *tree, diag_t *d) {
     lexer_t lex;
     lex_init(&lex, src, len, opts->source_name, opts->opt_level);
-    bool ok = parse(&lex, PARSE_FILE_INPUT, arena, pool, opts->small_int_bits, tree, d);
+    parse_input_kind_t kind = opts->input == COMPILE_INPUT_EVAL ? PARSE_EVAL_INPUT
+        : opts->input == COMPILE_INPUT_SINGLE                   ? PARSE_SINGLE_INPUT
+                                                                : PARSE_FILE_INPUT;
+    bool ok = parse(&lex, kind, arena, pool, opts->small_int_bits, tree, d);
     lex_deinit(&lex);
     return ok;
 }

@@ -18,6 +18,16 @@ typedef enum compile_emit {
     COMPILE_EMIT_VIPER,
 } compile_emit_t;
 
+// What the source is, as MicroPython's parse input kinds. mpy-cross always
+// compiles files; eval, exec and compile() in a VM with a compiler ask for
+// the other two.
+typedef enum compile_input {
+    COMPILE_INPUT_FILE,    // a module: statements; the code returns None
+    COMPILE_INPUT_EVAL,    // one expression list; the code returns its value
+    COMPILE_INPUT_SINGLE,  // one interactive statement; expression values
+                           // are passed to __repl_print__
+} compile_input_t;
+
 typedef struct compile_options {
     const char *source_name;   // stored as qstr 0; shown in tracebacks
     int opt_level;             // -O: 1+ drops asserts, __debug__ False; 3+ drops line numbers
@@ -26,6 +36,7 @@ typedef struct compile_options {
     bool has_arch_flags;       // -march-flags= given
     uint32_t arch_flags;
     compile_emit_t default_emit;  // -X emit=
+    compile_input_t input;     // COMPILE_INPUT_FILE unless set
 } compile_options_t;
 
 void compile_options_init(compile_options_t *o);

@@ -389,7 +389,7 @@ static bool check_operand(reader_t *r, const mpy_raw_code_t *rc, const mpy_prelu
     }
     if (is_local_op(in) && in->arg >= p->n_state) {
         return diag_error_at(r->d, at, "local %llu out of range (%u state slots)", (unsigned long long)in->arg,
-            p->n_state);
+            (unsigned)p->n_state);
     }
     return true;
 }

@@ -540,12 +540,9 @@ static obj_t builtin_import(size_t n, const obj_t *args) {
 }
 static BUILTIN_FUN_VAR(builtin_import_obj, 1, 5, builtin_import);
 
-static obj_t builtin_no_compiler(size_t n, const obj_t *args) {
-    (void)n;
-    (void)args;
-    rt_raise_not_impl("this VM has no compiler: eval/exec/compile are unavailable");
-}
-static BUILTIN_FUN_VAR(builtin_eval_obj, 1, 3, builtin_no_compiler);
+// eval.c: they ask the port's compiler, when the build has one.
+extern const obj_fun_builtin_t builtin_eval_obj, builtin_exec_obj, builtin_compile_obj,
+    builtin_repl_print_obj;
 
 static obj_t builtin_input(size_t n, const obj_t *args) {
     if (n == 1) {
@@ -570,6 +567,7 @@ static const map_elem_t builtins_rom[] = {
     ROM_ENTRY(QSTR___name__, OBJ_QSTR(QSTR_builtins)),
     ROM_ENTRY(Q___build_class__, &builtin_build_class_fn_obj),
     ROM_ENTRY(Q___import__, &builtin_import_obj),
+    ROM_ENTRY(Q___repl_print__, &builtin_repl_print_obj),
     ROM_ENTRY(QSTR_abs, &builtin_abs_obj),
     ROM_ENTRY(QSTR_all, &builtin_all_obj),
     ROM_ENTRY(QSTR_any, &builtin_any_obj),
@@ -580,6 +578,7 @@ static const map_elem_t builtins_rom[] = {
     ROM_ENTRY(QSTR_callable, &builtin_callable_obj),
     ROM_ENTRY(QSTR_chr, &builtin_chr_obj),
     ROM_ENTRY(QSTR_classmethod, &type_classmethod),
+    ROM_ENTRY(Q_compile, &builtin_compile_obj),
     ROM_ENTRY(Q_complex, &type_complex),
     ROM_ENTRY(Q_delattr, &builtin_delattr_obj),
     ROM_ENTRY(QSTR_dict, &type_dict),
@@ -587,7 +586,7 @@ static const map_elem_t builtins_rom[] = {
     ROM_ENTRY(QSTR_divmod, &builtin_divmod_obj),
     ROM_ENTRY(Q_enumerate, &type_enumerate),
     ROM_ENTRY(QSTR_eval, &builtin_eval_obj),
-    ROM_ENTRY(QSTR_exec, &builtin_eval_obj),
+    ROM_ENTRY(QSTR_exec, &builtin_exec_obj),
     ROM_ENTRY(Q_filter, &type_filter),
     ROM_ENTRY(Q_float, &type_float),
     ROM_ENTRY(Q_frozenset, &type_frozenset),

@@ -10,15 +10,18 @@
 void builtins_init(void);
 void objarray_init(void);
 void modcollections_init(void);
+void eval_init(rt_compile_fn_t hook);
 
 void rt_init(const rt_config_t *cfg) {
     memset(&rt, 0, sizeof(rt));
     rt.stack_top = cfg->stack_top;
     size_t margin = cfg->stack_size / 8 < 64 * 1024 ? cfg->stack_size / 8 : 64 * 1024;
     rt.stack_limit = (char *)cfg->stack_top - (cfg->stack_size - margin);
+    rt.max_depth = cfg->max_depth != 0 ? cfg->max_depth : RT_MAX_DEPTH;
     gc_init(cfg->heap, cfg->heap_size);
     rtq_init();
     builtins_init();
+    eval_init(cfg->compile);
     objarray_init();
 #if RT_MOD_COLLECTIONS
     modcollections_init();

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "../mpyformat/mpyformat.h"
+#include "frozen.h"
+#include "nativeglue.h"
 #include "obj.h"
 #include "port.h"
 
@@ -24,9 +26,9 @@ static void check_header(const uint8_t *data, size_t len) {
     if ((arch != MPY_ARCH_NONE && sub != MPY_SUB_VERSION) || data[3] > SMALL_INT_BITS) {
         rt_raise_value_error("incompatible .mpy file");
     }
-    if (arch != MPY_ARCH_NONE) {
-        // This VM runs bytecode only.
-        rt_raise_value_error("native code in .mpy unsupported");
+    if (arch != MPY_ARCH_NONE && !rt_native_arch_ok(arch)) {
+        rt_raise_value_error(RT_NATIVE_ARCH != MPY_ARCH_NONE ? "incompatible .mpy arch"
+                                                             : "native code in .mpy unsupported");
     }
     if (data[2] & FEATURE_ARCH_FLAGS) {
         rt_raise_value_error("incompatible .mpy arch");
@@ -35,6 +37,8 @@ static void check_header(const uint8_t *data, size_t len) {
 
 static obj_t load_const(const mpy_obj_t *o) {
     switch (o->kind) {
+        case MPY_OBJ_FUN_TABLE:
+            return rt_native_fun_table_obj();
         case MPY_OBJ_NONE:
             return OBJ_NONE;
         case MPY_OBJ_FALSE:
@@ -43,8 +47,14 @@ static obj_t load_const(const mpy_obj_t *o) {
             return OBJ_TRUE;
         case MPY_OBJ_ELLIPSIS:
             return OBJ_ELLIPSIS;
-        case MPY_OBJ_STR:
+        case MPY_OBJ_STR: {
+            // As the official loader: a str already interned is that qstr.
+            qstr_t q = rtq_find((const char *)o->data, o->len);
+            if (q != QSTR_NULL) {
+                return obj_qstr(q);
+            }
             return str_new(&type_str, (const char *)o->data, o->len);
+        }
         case MPY_OBJ_BYTES:
             return bytes_new(o->data, o->len);
         case MPY_OBJ_INT:
@@ -73,7 +83,16 @@ static obj_t load_const(const mpy_obj_t *o) {
 
 static code_t *load_code(const mpy_raw_code_t *rc, module_ctx_t *ctx) {
     if (rc->kind != MPY_CODE_BYTECODE) {
-        rt_raise_value_error("native code in .mpy unsupported");
+        code_t *c = rt_new(code_t);
+        c->ctx = ctx;
+        c->n_children = rc->n_children;
+        code_t **children = gc_alloc((rc->n_children + 1) * sizeof(code_t *));
+        c->children = (const code_t *const *)children;
+        for (size_t i = 0; i < rc->n_children; i++) {
+            children[i] = load_code(&rc->children[i], ctx);
+        }
+        native_code_load(c, rc);
+        return c;
     }
     diag_t d;
     diag_init(&d, NULL);
@@ -102,20 +121,22 @@ static code_t *load_code(const mpy_raw_code_t *rc, module_ctx_t *ctx) {
     }
     c->name = ctx->qstrs[p.name];
     size_t n_names = p.n_pos_args + p.n_kwonly_args;
-    c->arg_names = gc_alloc((n_names + 1) * sizeof(qstr_t));
+    qstr_t *arg_names = gc_alloc((n_names + 1) * sizeof(qstr_t));
+    c->arg_names = arg_names;
     uint32_t *idx = gc_alloc((n_names + 1) * sizeof(uint32_t));
     mpy_prelude_arg_names(rc->code, &p, idx);
     for (size_t i = 0; i < n_names; i++) {
         if (idx[i] >= ctx->n_qstrs) {
             rt_raise_value_error("malformed .mpy file (bad qstr index)");
         }
-        c->arg_names[i] = ctx->qstrs[idx[i]];
+        arg_names[i] = ctx->qstrs[idx[i]];
     }
     gc_free(idx);
     c->n_children = rc->n_children;
-    c->children = gc_alloc((rc->n_children + 1) * sizeof(code_t *));
+    code_t **children = gc_alloc((rc->n_children + 1) * sizeof(code_t *));
+    c->children = (const code_t *const *)children;
     for (size_t i = 0; i < rc->n_children; i++) {
-        c->children[i] = load_code(&rc->children[i], ctx);
+        children[i] = load_code(&rc->children[i], ctx);
     }
     return c;
 }
@@ -125,16 +146,21 @@ static code_t *load_file(const mpy_file_t *mf, obj_t globals) {
     module_ctx_t *ctx = rt_new(module_ctx_t);
     ctx->globals = globals;
     ctx->n_qstrs = mf->n_qstrs;
-    ctx->qstrs = gc_alloc((mf->n_qstrs + 1) * sizeof(qstr_t));
+    qstr_t *qstrs = gc_alloc((mf->n_qstrs + 1) * sizeof(qstr_t));
+    ctx->qstrs = qstrs;
     for (size_t i = 0; i < mf->n_qstrs; i++) {
         const mpy_qstr_t *q = &mf->qstrs[i];
-        ctx->qstrs[i] = q->is_static ? (qstr_t)q->static_id : rtq_intern(q->str, q->len);
+        qstrs[i] = q->is_static ? (qstr_t)q->static_id : rtq_intern(q->str, q->len);
+    }
+    if (mf->arch != MPY_ARCH_NONE) {
+        ctx->qstr_short = native_qstr_table(qstrs, mf->n_qstrs);
     }
     ctx->source_file = ctx->qstrs[0];
     ctx->n_consts = mf->n_objs;
-    ctx->consts = gc_alloc((mf->n_objs + 1) * sizeof(obj_t));
+    obj_t *consts = gc_alloc((mf->n_objs + 1) * sizeof(obj_t));
+    ctx->consts = consts;
     for (size_t i = 0; i < mf->n_objs; i++) {
-        ctx->consts[i] = load_const(&mf->objs[i]);
+        consts[i] = load_const(&mf->objs[i]);
     }
     return load_code(&mf->root, ctx);
 }
@@ -166,15 +192,19 @@ static code_t *parse_mpy(const uint8_t *data, size_t len, obj_t globals) {
 static void run_module_code(code_t *c, obj_t globals) {
     obj_t fun = fun_bc_new(c, OBJ_NULL, OBJ_NULL, 0, NULL);
     obj_t old_locals = rt.cur_locals;
+    obj_t old_globals = rt.cur_globals;
     rt.cur_locals = globals;
+    rt.cur_globals = globals;   // native module code reads names through it
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         rt_call(fun, 0, 0, NULL);
         nlr_pop();
         rt.cur_locals = old_locals;
+        rt.cur_globals = old_globals;
         return;
     }
     rt.cur_locals = old_locals;
+    rt.cur_globals = old_globals;
     nlr_jump(nlr.ret_val);
 }
 
@@ -183,6 +213,10 @@ obj_t rt_import_mpy_data(qstr_t module_name, const uint8_t *data, size_t len, ob
     code_t *c = parse_mpy(data, len, globals);
     run_module_code(c, globals);
     return globals;
+}
+
+code_t *rt_load_mpy_code(const uint8_t *data, size_t len, obj_t globals) {
+    return parse_mpy(data, len, globals);
 }
 
 obj_t rt_module_get_globals(obj_t module) {
@@ -236,6 +270,13 @@ static obj_t find_on_path(qstr_t full_name) {
     for (size_t i = 0; i < path->len; i++) {
         size_t dir_len;
         const char *dir = str_get_data(path->items[i], &dir_len);
+        if (dir_len == 7 && memcmp(dir, ".frozen", 7) == 0) {
+            obj_t frozen = rt_frozen_import(full_name);
+            if (frozen != OBJ_NULL) {
+                return frozen;
+            }
+            continue;
+        }
         char *base = join_path(dir, dir_len, name, name_len, "");
         char *file = join_path(dir, dir_len, name, name_len, ".mpy");
         obj_t module = OBJ_NULL;

@@ -353,10 +353,18 @@ typedef struct obj_float {
 
 typedef struct obj_str {
     obj_base_t base;
-    uint32_t hash;     // 0 until computed
+    uint32_t hash;     // 0 until computed; see STR_HASH_MASK
     size_t len;        // bytes
     const uint8_t *data;
 } obj_str_t;
+
+// obj_str_t.hash: the 16-bit hash (0 until computed) and whether the bytes
+// are known to be ASCII. Static (ROM) strings have all of it filled in.
+enum {
+    STR_HASH_MASK = 0xffff,
+    STR_ASCII_KNOWN = 0x10000,
+    STR_ASCII_YES = 0x20000,
+};
 
 typedef struct obj_tuple {
     obj_base_t base;
@@ -487,11 +495,16 @@ typedef struct obj_fun_builtin {
 
 // ---------------------------------------------------------------------------
 // Bytecode functions, frames and modules.
+// The first four words are laid out as MicroPython's mp_module_context_t
+// because native code reads them (runtime/nativeglue.h checks the offsets).
+// Initialise with designated initializers: the order may change.
 typedef struct module_ctx {
+    obj_base_t base;      // unused; keeps globals at word 1
     obj_t globals;        // the module's dict
-    qstr_t *qstrs;        // file qstr index -> runtime qstr
+    const uint16_t *qstr_short;  // as qstrs, for native code (NULL: none)
+    const obj_t *consts;
+    const qstr_t *qstrs;  // file qstr index -> runtime qstr
     size_t n_qstrs;
-    obj_t *consts;
     size_t n_consts;
     qstr_t source_file;
 } module_ctx_t;
@@ -509,11 +522,12 @@ typedef struct code {
     uint8_t n_def_pos_args;
     uint16_t n_cells;
     qstr_t name;
-    qstr_t *arg_names;          // n_pos_args + n_kwonly_args
+    const qstr_t *arg_names;    // n_pos_args + n_kwonly_args
     module_ctx_t *ctx;
-    struct code **children;
+    const struct code *const *children;
     size_t n_children;
     size_t bc_len;
+    const struct native_code *native;  // machine code (nativeglue.h), or NULL
 } code_t;
 
 typedef struct obj_fun_bc {
@@ -589,9 +603,11 @@ typedef struct rt_state {
     obj_t sys_module;
     void *qstr_table;        // the GC blocks of interned qstrs (qstr.c)
     void *qstr_entries;
+    obj_t frozen_roots;      // list: what imported frozen modules keep on the heap
     char *stack_top;
     char *stack_limit;
     size_t depth;
+    size_t max_depth;        // call levels before RuntimeError (rt_config_t)
 } rt_state_t;
 
 extern rt_state_t rt;
@@ -807,6 +823,9 @@ obj_t builtin_sorted(size_t n, const obj_t *args, map_t *kw);
 obj_t builtin_next(obj_t it);
 void mod_sys_init(int argc, char **argv);
 obj_t rt_import_mpy_data(qstr_t module_name, const uint8_t *data, size_t len, obj_t globals);
+// Loads .mpy bytes into a code tree whose functions see `globals`, without
+// running it (eval, exec, compile()). The bytes may be freed afterwards.
+code_t *rt_load_mpy_code(const uint8_t *data, size_t len, obj_t globals);
 obj_t rt_module_get_globals(obj_t module);
 bool rt_is_const_obj(obj_t o);
 

@@ -6,12 +6,16 @@
 #include <string.h>
 
 #include "../mpyformat/mpyformat.h"
+#include "nativeglue.h"
 #include "obj.h"
 
 // ---------------------------------------------------------------------------
 // Bytecode functions.
 obj_t fun_bc_new(const code_t *code, obj_t defaults, obj_t kwdefaults, size_t n_closed,
                  const obj_t *closed) {
+    if (code->native != NULL) {
+        return fun_native_new(code, defaults, kwdefaults, n_closed, closed);
+    }
     obj_fun_bc_t *f = gc_alloc(sizeof(obj_fun_bc_t) + n_closed * sizeof(obj_t));
     f->base.type = &type_fun_bc;
     f->code = code;

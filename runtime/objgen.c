@@ -4,6 +4,7 @@
 // rt_resume, the protocol `yield from` and `await` use on any iterator.
 #include <string.h>
 
+#include "nativeglue.h"
 #include "obj.h"
 
 obj_t gen_new(const obj_fun_bc_t *fun, size_t n_args, size_t n_kw, const obj_t *args) {
@@ -37,9 +38,10 @@ static vm_return_t gen_resume(obj_t self, obj_t send, obj_t throw_exc, obj_t *re
     g->pend_exc = OBJ_NULL;
     obj_t saved_locals = rt.cur_locals;
     obj_t saved_globals = rt.cur_globals;
-    rt.cur_globals = f->fun->code->ctx->globals;
+    rt.cur_globals = rt_frame_code(f)->ctx->globals;
     rt.depth++;
-    vm_return_t kind = vm_execute(f, throw_exc, ret);
+    vm_return_t kind = native_frame_is_native(f) ? native_gen_resume(f, throw_exc, ret)
+                                                 : vm_execute(f, throw_exc, ret);
     rt.depth--;
     rt.cur_locals = saved_locals;
     rt.cur_globals = saved_globals;
@@ -139,7 +141,7 @@ static ROM_DICT(gen_locals, gen_locals_table);
 static void gen_print(const print_t *p, obj_t o, print_kind_t kind) {
     (void)kind;
     const obj_gen_t *g = OBJ_TO_PTR(o);
-    print_printf(p, "<generator object '%s' at %lx>", rtq_str(g->frame.fun->code->name),
+    print_printf(p, "<generator object '%s' at %lx>", rtq_str(rt_frame_code(&g->frame)->name),
                  (unsigned long)o);
 }
 

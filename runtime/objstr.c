@@ -7,9 +7,9 @@
 #include "obj.h"
 
 enum {
-    HASH_MASK = 0xffff,
-    ASCII_KNOWN = 0x10000,
-    ASCII_YES = 0x20000,
+    HASH_MASK = STR_HASH_MASK,
+    ASCII_KNOWN = STR_ASCII_KNOWN,
+    ASCII_YES = STR_ASCII_YES,
 };
 
 obj_t str_new(const type_t *t, const char *data, size_t len) {

@@ -631,7 +631,9 @@ static obj_t instance_call(obj_t self, size_t n_args, size_t n_kw, const obj_t *
     }
     obj_t *args2 = gc_alloc((1 + n_args + 2 * n_kw) * sizeof(obj_t));
     args2[0] = self;
-    memcpy(args2 + 1, args, (n_args + 2 * n_kw) * sizeof(obj_t));
+    if (n_args + n_kw != 0) {   // native code passes NULL args for none
+        memcpy(args2 + 1, args, (n_args + 2 * n_kw) * sizeof(obj_t));
+    }
     obj_t r = rt_call(dest[0], n_args + 1, n_kw, args2);
     gc_free(args2);
     return r;

@@ -5,6 +5,7 @@
 // the runtime state, and are never freed.
 #include <string.h>
 
+#include "frozen.h"
 #include "obj.h"
 
 static const char *const runtime_texts[] = {
@@ -31,12 +32,15 @@ static uint16_t builtin_table[BUILTIN_TABLE_SIZE];
 typedef struct qpool {
     size_t n_dyn;        // dynamic entries in use
     size_t cap_dyn;
-    qentry_t *dyn;       // GC block: entries for ids Q_NUM_BUILTIN + i
+    qentry_t *dyn;       // GC block: entries for ids dyn_base + i
     size_t table_cap;    // power of two
     uint32_t *table;     // GC block: id + 1 per slot, 0 = empty
 } qpool_t;
 
 static qpool_t pool;
+
+// Interned ids start after the frozen image's qstrs (runtime/frozen.h).
+static qstr_t dyn_base;
 
 uint32_t rt_str_hash(const uint8_t *data, size_t len) {
     uint32_t h = 5381;
@@ -60,21 +64,30 @@ const char *rtq_str(qstr_t q) {
     if (q < Q_NUM_BUILTIN) {
         return builtin_text(q);
     }
-    return pool.dyn[q - Q_NUM_BUILTIN].str;
+    if (q < dyn_base) {
+        return rt_frozen_table.qstrs[q - Q_NUM_BUILTIN].str;
+    }
+    return pool.dyn[q - dyn_base].str;
 }
 
 size_t rtq_len(qstr_t q) {
     if (q < Q_NUM_BUILTIN) {
         return strlen(builtin_text(q));
     }
-    return pool.dyn[q - Q_NUM_BUILTIN].len;
+    if (q < dyn_base) {
+        return rt_frozen_table.qstrs[q - Q_NUM_BUILTIN].len;
+    }
+    return pool.dyn[q - dyn_base].len;
 }
 
 uint32_t rtq_hash(qstr_t q) {
     if (q < Q_NUM_BUILTIN) {
         return builtin_hash[q];
     }
-    return pool.dyn[q - Q_NUM_BUILTIN].hash;
+    if (q < dyn_base) {
+        return rt_frozen_table.qstrs[q - Q_NUM_BUILTIN].hash;
+    }
+    return pool.dyn[q - dyn_base].hash;
 }
 
 static void table_insert(uint32_t *table, size_t cap, qstr_t q, uint32_t h) {
@@ -90,7 +103,7 @@ static void grow_table(void) {
     size_t cap = pool.table_cap ? pool.table_cap * 2 : 64;
     uint32_t *t = gc_alloc(cap * sizeof(uint32_t));
     for (size_t i = 0; i < pool.n_dyn; i++) {
-        qstr_t q = (qstr_t)(Q_NUM_BUILTIN + i);
+        qstr_t q = (qstr_t)(dyn_base + i);
         table_insert(t, cap, q, rtq_hash(q));
     }
     pool.table = t;
@@ -101,6 +114,7 @@ static void grow_table(void) {
 void rtq_init(void) {
     memset(&pool, 0, sizeof(pool));
     memset(builtin_table, 0, sizeof(builtin_table));
+    dyn_base = rt_frozen_qstr_end();
     for (qstr_t q = 1; q < Q_NUM_BUILTIN; q++) {
         const char *s = builtin_text(q);
         builtin_hash[q] = (uint16_t)rt_str_hash((const uint8_t *)s, strlen(s));
@@ -123,8 +137,9 @@ qstr_t rtq_find(const char *s, size_t len) {
             return builtin_table[i];
         }
     }
-    if (pool.table_cap == 0) {
-        return QSTR_NULL;
+    qstr_t frozen = rt_frozen_qstr_find(s, len, h);
+    if (frozen != QSTR_NULL || pool.table_cap == 0) {
+        return frozen;
     }
     size_t mask = pool.table_cap - 1;
     for (size_t i = h & mask; pool.table[i] != 0; i = (i + 1) & mask) {
@@ -160,7 +175,7 @@ qstr_t rtq_intern(const char *s, size_t len) {
         grow_table();
     }
     uint32_t h = rt_str_hash((const uint8_t *)copy, len);
-    q = (qstr_t)(Q_NUM_BUILTIN + pool.n_dyn);
+    q = (qstr_t)(dyn_base + pool.n_dyn);
     pool.dyn[pool.n_dyn++] = (qentry_t){copy, (uint32_t)len, h};
     table_insert(pool.table, pool.table_cap, q, h);
     return q;

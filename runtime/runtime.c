@@ -11,7 +11,7 @@ rt_state_t rt;
 
 void rt_check_stack(void) {
     char here;
-    if (&here < rt.stack_limit || rt.depth > RT_MAX_DEPTH) {
+    if (&here < rt.stack_limit || rt.depth > rt.max_depth) {
         rt_raise(&type_RuntimeError, "maximum recursion depth exceeded");
     }
 }

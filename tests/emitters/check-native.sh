@@ -4,11 +4,12 @@
 # emitter supports (x86, x64, armv6m, armv7m, armv7emsp, armv7emdp) with
 # mpy-cross and compares the bytes with the official tool's output.
 #   usage: tests/emitters/check-native.sh [MPY_CROSS] [-v] [ARCH...]
+# MPY_CROSS defaults to $BUILD/mpy-cross (BUILD defaults to build).
 # -v lists the failing goldens. Prints "N passed, N failed"; exits 1 on
 # any failure.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
-cross=${1:-$here/build/mpy-cross}
+cross=${1:-$here/${BUILD:-build}/mpy-cross}
 [ $# -gt 0 ] && shift
 verbose=0
 if [ "${1:-}" = "-v" ]; then verbose=1; shift; fi

@@ -2,14 +2,12 @@
 # Runs every golden .mpy of ../shared/corpus (bytecode/ and generated/) on
 # $BUILD/mpy-vm, as ../shared/tools/corpus-check --only vm does: each file
 # alone in an empty folder, stdout and stderr together compared with
-# NAME.py.exp. Programs listed in vm-skip.txt need a compiler inside the VM
-# (eval/exec) and are reported as skipped. Last line: "N passed, N failed".
+# NAME.py.exp. Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 VM=$(pwd)/$BUILD/mpy-vm
 CORPUS=${CORPUS:-$(cd ../shared/corpus 2>/dev/null && pwd)}
-SKIP=tests/runtime/vm-skip.txt
 if [ ! -x "$VM" ] || [ -z "$CORPUS" ]; then
     echo "mpy-vm or corpus missing"
     echo "0 passed, 1 failed"
@@ -34,17 +32,13 @@ export -f run_one
 export VM T
 ls "$CORPUS"/bytecode/*.mpy "$CORPUS"/generated/*.mpy | grep -v '\.native-' \
     | xargs -P 2 -I{} bash -c 'run_one "$@"' _ {} > "$T/results"
-pass=0; fail=0; skipped=0
+pass=0; fail=0
 while read -r status name; do
-    if grep -qx "$name" "$SKIP" 2>/dev/null; then
-        skipped=$((skipped + 1))
-        [ "$status" = PASS ] && echo "now passing (remove from vm-skip.txt): $name"
-    elif [ "$status" = PASS ]; then
+    if [ "$status" = PASS ]; then
         pass=$((pass + 1))
     else
         fail=$((fail + 1)); echo "FAIL $name"
     fi
 done < <(sort "$T/results")
-echo "skipped $skipped (listed in $SKIP)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,15 +1,13 @@
 #!/bin/bash
 # Compiles every corpus program (bytecode/ and generated/) with our own
 # $BUILD/mpy-cross and runs the result on $BUILD/mpy-vm; the output must
-# equal NAME.py.exp. Programs in vm-skip.txt are skipped. Last line:
-# "N passed, N failed".
+# equal NAME.py.exp. Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 VM=$(pwd)/$BUILD/mpy-vm
 CROSS=$(pwd)/$BUILD/mpy-cross
 CORPUS=${CORPUS:-$(cd ../shared/corpus 2>/dev/null && pwd)}
-SKIP=tests/runtime/vm-skip.txt
 if [ ! -x "$VM" ] || [ ! -x "$CROSS" ] || [ -z "$CORPUS" ]; then
     echo "mpy-vm, mpy-cross or corpus missing"
     echo "0 passed, 1 failed"
@@ -34,16 +32,13 @@ run_one() {
 export -f run_one
 export VM CROSS T
 ls "$CORPUS"/bytecode/*.py "$CORPUS"/generated/*.py | xargs -P 2 -I{} bash -c 'run_one "$@"' _ {} > "$T/results"
-pass=0; fail=0; skipped=0
+pass=0; fail=0
 while read -r status name; do
-    if grep -qx "$name" "$SKIP" 2>/dev/null; then
-        skipped=$((skipped + 1))
-    elif [ "$status" = PASS ]; then
+    if [ "$status" = PASS ]; then
         pass=$((pass + 1))
     else
         fail=$((fail + 1)); echo "FAIL $name"
     fi
 done < <(sort "$T/results")
-echo "skipped $skipped (listed in $SKIP)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

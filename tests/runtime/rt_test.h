@@ -11,12 +11,14 @@
 
 static char *rt_test_stack_top;
 static void *rt_test_heap;
+// The compiler eval/exec get (NULL: none, as on boards); set before starting.
+static rt_compile_fn_t rt_test_compiler;
 
 // Starts a fresh VM on a heap of heap_size bytes (freed by rt_test_stop).
 static inline void rt_test_start(size_t heap_size) {
     rt_test_heap = malloc(heap_size);
     static char *argv[] = {(char *)"test", NULL};
-    rt_config_t cfg = {rt_test_heap, heap_size, rt_test_stack_top, 1024 * 1024, 1, argv};
+    rt_config_t cfg = {rt_test_heap, heap_size, rt_test_stack_top, 1024 * 1024, 1, argv, rt_test_compiler, 0};
     rt_init(&cfg);
 }
 

@@ -14,6 +14,7 @@
 #ifdef HOST_HAVE_ZLIB
 
 #include <string.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <zlib.h>
 
@@ -37,7 +38,7 @@ typedef struct deflateio {
     bool writing;
     bool eof;
     bool closed;
-    z_stream *z;        // malloc'd by zlib's allocator on first use
+    z_stream *z;        // inside an open_stream_t, made on first use
     obj_t in_pending;   // compressed bytes read from the stream, not yet used
 } deflateio_t;
 
@@ -65,6 +66,45 @@ static deflateio_t *open_self(obj_t self) {
     return d;
 }
 
+// zlib's state lives outside the GC heap and the VM has no finalisers, so
+// a DeflateIO dropped without close() could not free its stream. Every open
+// stream is on this list; close() ends it, and process exit ends the rest.
+typedef struct open_stream {
+    struct open_stream *prev;
+    struct open_stream *next;
+    bool writing;
+    z_stream z;
+} open_stream_t;
+
+static open_stream_t *open_streams;
+
+static open_stream_t *stream_node(z_stream *z) {
+    return (open_stream_t *)((char *)z - offsetof(open_stream_t, z));
+}
+
+static void end_stream(open_stream_t *s) {
+    if (s->writing) {
+        deflateEnd(&s->z);
+    } else {
+        inflateEnd(&s->z);
+    }
+    if (s->prev != NULL) {
+        s->prev->next = s->next;
+    } else {
+        open_streams = s->next;
+    }
+    if (s->next != NULL) {
+        s->next->prev = s->prev;
+    }
+    free(s);
+}
+
+static void end_all_streams(void) {
+    while (open_streams != NULL) {
+        end_stream(open_streams);
+    }
+}
+
 static z_stream *ensure_stream(deflateio_t *d, bool for_write) {
     if (d->z != NULL) {
         if (for_write != d->writing) {
@@ -72,21 +112,31 @@ static z_stream *ensure_stream(deflateio_t *d, bool for_write) {
         }
         return d->z;
     }
-    z_stream *z = calloc(1, sizeof(z_stream));
-    if (z == NULL) {
+    static bool cleanup_registered;
+    if (!cleanup_registered) {
+        cleanup_registered = atexit(end_all_streams) == 0;
+    }
+    open_stream_t *s = calloc(1, sizeof(open_stream_t));
+    if (s == NULL) {
         rt_raise_memory_error();
     }
-    int r = for_write ? deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits(d, true), 8,
+    int r = for_write ? deflateInit2(&s->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits(d, true), 8,
                                      Z_DEFAULT_STRATEGY)
-                      : inflateInit2(z, window_bits(d, false));
+                      : inflateInit2(&s->z, window_bits(d, false));
     if (r != Z_OK) {
-        free(z);
+        free(s);
         rt_raise_value_error("bad deflate parameters");
     }
-    d->z = z;
+    s->writing = for_write;
+    s->next = open_streams;
+    if (open_streams != NULL) {
+        open_streams->prev = s;
+    }
+    open_streams = s;
+    d->z = &s->z;
     d->writing = for_write;
     d->reading = !for_write;
-    return z;
+    return d->z;
 }
 
 static obj_t stream_call(obj_t stream, qstr_t meth, obj_t arg) {
@@ -165,12 +215,7 @@ static BUILTIN_FUN_2(deflateio_write_obj, deflateio_write);
 
 static void release(deflateio_t *d) {
     if (d->z != NULL) {
-        if (d->writing) {
-            deflateEnd(d->z);
-        } else {
-            inflateEnd(d->z);
-        }
-        free(d->z);
+        end_stream(stream_node(d->z));
         d->z = NULL;
     }
 }

@@ -1,0 +1,110 @@
+# ports.mk: the VM-only firmware for boards, included from the Makefile.
+#   make firmware          the frozen hello world for every target (FW_VARIANT)
+#   make size              one line per target: TARGET TEXT DATA BSS (bytes)
+#   make check-firmware    the corpus frozen into firmware, run under qemu
+#
+# A firmware image is the runtime (runtime/*.c and the parts of util/ and
+# mpyformat/ it uses), the bare-metal port (runtime/ports/bare/), one
+# target's board layer, and one generated C file with the program. Images
+# go to $(FW_DIR)/TARGET/VARIANT/NAME.elf, built from $(FW_DIR)/src/NAME.c.
+#   variant min:  minimal feature level, small memory (64 KB flash, 8 KB RAM;
+#                 TODO: does not fit yet, see the README)
+#   variant full: full feature level, the emulated board's whole memory
+#                 (the default of make firmware and make size)
+# Targets: cortex-m3 (qemu mps2-an385), cortex-m0plus (qemu microbit, the
+# one qemu board with an ARMv6-M core: a Cortex-M0), rv32imc (qemu virt),
+# xtensa-lx106 (ESP8266 memory map, linked only).
+
+FW_DIR := $(BUILD)/firmware
+FW_TARGETS := cortex-m0plus cortex-m3 rv32imc xtensa-lx106
+FW_VARIANT ?= full
+FW_PROGRAM ?= examples/hello.py
+
+FW_LEVEL_min := 0
+FW_LEVEL_full := 2
+FW_LAYOUT_min := small
+FW_LAYOUT_full := big
+
+FW_CM_SRCS := runtime/ports/cortex-m/startup.c runtime/ports/cortex-m/cortex_m.c
+
+FW_CROSS_cortex-m0plus := arm-none-eabi-
+FW_CPU_cortex-m0plus := -mcpu=cortex-m0plus -mthumb -DCORTEX_M_CPU_HZ=16000000
+FW_LIBC_cortex-m0plus := --specs=nano.specs
+FW_SRCS_cortex-m0plus := $(FW_CM_SRCS) runtime/ports/cortex-m/board_nrf51.c
+FW_LD_cortex-m0plus_small := runtime/ports/cortex-m/small.ld
+FW_LD_cortex-m0plus_big := runtime/ports/cortex-m/big.ld
+
+FW_CROSS_cortex-m3 := arm-none-eabi-
+FW_CPU_cortex-m3 := -mcpu=cortex-m3 -mthumb -DCORTEX_M_CPU_HZ=25000000
+FW_LIBC_cortex-m3 := --specs=nano.specs
+FW_SRCS_cortex-m3 := $(FW_CM_SRCS) runtime/ports/cortex-m/board_mps2.c
+FW_LD_cortex-m3_small := runtime/ports/cortex-m/small.ld
+FW_LD_cortex-m3_big := runtime/ports/cortex-m/big.ld
+
+FW_CROSS_rv32imc := riscv64-unknown-elf-
+FW_CPU_rv32imc := -march=rv32imc -mabi=ilp32 -mcmodel=medany
+FW_LIBC_rv32imc := --specs=picolibc.specs
+FW_SRCS_rv32imc := $(wildcard runtime/ports/rv32/*.c runtime/ports/rv32/*.S)
+FW_LD_rv32imc_small := runtime/ports/rv32/small.ld
+FW_LD_rv32imc_big := runtime/ports/rv32/virt.ld
+
+FW_CROSS_xtensa-lx106 := xtensa-lx106-elf-
+FW_CPU_xtensa-lx106 := -mlongcalls -mtext-section-literals
+FW_LIBC_xtensa-lx106 :=
+FW_LDLIBS_xtensa-lx106 := -lc -lgcc
+FW_SRCS_xtensa-lx106 := $(wildcard runtime/ports/xtensa/*.c runtime/ports/xtensa/*.S)
+FW_LD_xtensa-lx106_small := runtime/ports/xtensa/lx106.ld
+FW_LD_xtensa-lx106_big := runtime/ports/xtensa/lx106.ld
+
+# The runtime and what it uses of util/ and mpyformat/ (the .mpy reader for
+# the loader; no files, no disassembler, no writer).
+FW_CORE_SRCS := $(wildcard runtime/*.c runtime/ports/bare/*.c) \
+    util/arena.c util/buf.c util/diag.c util/numfmt.c util/qstr.c $(wildcard util/bigint*.c) \
+    mpyformat/mpy_read.c mpyformat/opcodes.c mpyformat/prelude.c mpyformat/arch.c
+FW_CFLAGS = $(CSTD) $(WARN) -Os -g -ffunction-sections -fdata-sections -MMD -MP -I.
+FW_LDFLAGS = -nostartfiles -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+
+fw_objs = $(patsubst %,$(FW_DIR)/$(1)/$(2)/obj/%.o,$(basename $(3)))
+
+# Rules for one target ($(1)) and variant ($(2)).
+define FW_RULES
+$(FW_DIR)/$(1)/$(2)/obj/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$(FW_CROSS_$(1))gcc $$(FW_CFLAGS) $(FW_CPU_$(1)) $(FW_LIBC_$(1)) -DRT_LEVEL=$(FW_LEVEL_$(2)) -c $$< -o $$@
+
+$(FW_DIR)/$(1)/$(2)/obj/%.o: %.S
+	@mkdir -p $$(dir $$@)
+	$(FW_CROSS_$(1))gcc $(FW_CPU_$(1)) -c $$< -o $$@
+
+$(FW_DIR)/$(1)/$(2)/%.elf: $(FW_DIR)/$(1)/$(2)/obj/$(FW_DIR)/src/%.o \
+        $(call fw_objs,$(1),$(2),$(FW_CORE_SRCS) $(FW_SRCS_$(1))) $(FW_LD_$(1)_$(FW_LAYOUT_$(2)))
+	$(FW_CROSS_$(1))gcc $(FW_CPU_$(1)) $(FW_LIBC_$(1)) $$(FW_LDFLAGS) \
+	    -T $(FW_LD_$(1)_$(FW_LAYOUT_$(2))) -L $(dir $(FW_LD_$(1)_$(FW_LAYOUT_$(2)))) \
+	    -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(filter %.o,$$^) -lm $(FW_LDLIBS_$(1))
+endef
+$(foreach t,$(FW_TARGETS),$(foreach v,min full,$(eval $(call FW_RULES,$(t),$(v)))))
+
+# The program of an image: until mpy-freeze exists, its .mpy embedded as
+# a byte array and run through the loader.
+$(FW_DIR)/src/%.c: $(FW_DIR)/src/%.mpy tests/ports/embed-mpy.sh
+	tests/ports/embed-mpy.sh $@ $<
+
+$(FW_DIR)/src/hello.mpy: $(FW_PROGRAM) $(BUILD)/mpy-cross
+	@mkdir -p $(dir $@)
+	$(BUILD)/mpy-cross -s hello.py -o $@ $<
+
+FW_HELLO := $(foreach t,$(FW_TARGETS),$(FW_DIR)/$(t)/$(FW_VARIANT)/hello.elf)
+
+.PHONY: firmware size check-firmware
+firmware: $(FW_HELLO)
+
+# TARGET TEXT DATA BSS of the host VM and each target's hello firmware.
+size: firmware $(BUILD)/mpy-vm
+	@size $(BUILD)/mpy-vm | awk 'NR == 2 { print "host", $$1, $$2, $$3 }'
+	@$(foreach t,$(FW_TARGETS),$(FW_CROSS_$(t))size $(FW_DIR)/$(t)/$(FW_VARIANT)/hello.elf \
+	    | awk 'NR == 2 { print "$(t)", $$1, $$2, $$3 }';)
+
+check-firmware: $(BUILD)/mpy-cross $(BUILD)/mpy-vm
+	BUILD=$(BUILD) bash tests/ports/check-firmware.sh
+
+-include $(shell find $(FW_DIR) -name '*.d' 2>/dev/null)

@@ -1,0 +1,128 @@
+// runtime/nlr_native.c: the nlr_push that native code calls. Native code
+// keeps an nlr_buf_t of its own in its frame (13 words on x64, 19 on
+// Thumb) and calls the function table's nlr_push on it; an exception then
+// returns 1 from that call with the exception in word 1. nlr_push saves the
+// callee-saved registers, the stack pointer and the return address at the
+// word offsets MicroPython's nlrx64.c and nlrthumb.c use (native code keeps
+// its exception handler's address in the slot of REG_LOCAL_1: rbx at word
+// 5 on x64, r4 at word 3 on Thumb). The buffer joins the VM's chain tagged
+// as native (NLR_NATIVE_TAG), so nlr_jump knows to come back here.
+#include "nativeglue.h"
+
+#if RT_NATIVE
+
+unsigned int nlr_native_push_tail(nlr_buf_t *buf);
+void nlr_native_restore(nlr_buf_t *buf);
+
+unsigned int nlr_native_push_tail(nlr_buf_t *buf) {
+    buf->prev = (nlr_buf_t *)((uintptr_t)rt.nlr_top | NLR_NATIVE_TAG);
+    rt.nlr_top = buf;
+    return 0;
+}
+
+#if defined(__x86_64__)
+// words: 0 prev, 1 ret_val, 2 rip, 3 rbp, 4 rsp, 5 rbx, 6 r12, 7 r13, 8 r14, 9 r15
+__asm__(
+    "    .text\n"
+    "    .globl nlr_native_push\n"
+    "    .type nlr_native_push, @function\n"
+    "nlr_native_push:\n"
+    "    movq (%rsp), %rax\n"
+    "    movq %rax, 16(%rdi)\n"
+    "    movq %rbp, 24(%rdi)\n"
+    "    movq %rsp, 32(%rdi)\n"
+    "    movq %rbx, 40(%rdi)\n"
+    "    movq %r12, 48(%rdi)\n"
+    "    movq %r13, 56(%rdi)\n"
+    "    movq %r14, 64(%rdi)\n"
+    "    movq %r15, 72(%rdi)\n"
+    "    jmp nlr_native_push_tail\n"
+    "    .size nlr_native_push, .-nlr_native_push\n"
+    "    .globl nlr_native_restore\n"
+    "    .type nlr_native_restore, @function\n"
+    "nlr_native_restore:\n"
+    "    movq 72(%rdi), %r15\n"
+    "    movq 64(%rdi), %r14\n"
+    "    movq 56(%rdi), %r13\n"
+    "    movq 48(%rdi), %r12\n"
+    "    movq 40(%rdi), %rbx\n"
+    "    movq 32(%rdi), %rsp\n"
+    "    movq 24(%rdi), %rbp\n"
+    "    movq 16(%rdi), %rax\n"
+    "    movq %rax, (%rsp)\n"
+    "    movl $1, %eax\n"
+    "    ret\n"
+    "    .size nlr_native_restore, .-nlr_native_restore\n");
+#elif defined(__thumb2__)
+// words: 0 prev, 1 ret_val, 2 lr, 3..10 r4-r11, 11 sp, 12..17 d8-d10
+#if defined(__ARM_FP)
+#define SAVE_VFP "    vstr d8, [r0, #48]\n    vstr d9, [r0, #56]\n    vstr d10, [r0, #64]\n"
+#define LOAD_VFP "    vldr d8, [r0, #48]\n    vldr d9, [r0, #56]\n    vldr d10, [r0, #64]\n"
+#else
+#define SAVE_VFP ""
+#define LOAD_VFP ""
+#endif
+__asm__(
+    "    .syntax unified\n"
+    "    .text\n"
+    "    .thumb\n"
+    "    .globl nlr_native_push\n"
+    "    .type nlr_native_push, %function\n"
+    "    .thumb_func\n"
+    "nlr_native_push:\n"
+    "    str r4, [r0, #12]\n"
+    "    str r5, [r0, #16]\n"
+    "    str r6, [r0, #20]\n"
+    "    str r7, [r0, #24]\n"
+    "    str r8, [r0, #28]\n"
+    "    str r9, [r0, #32]\n"
+    "    str r10, [r0, #36]\n"
+    "    str r11, [r0, #40]\n"
+    "    str r13, [r0, #44]\n"
+    SAVE_VFP
+    "    str lr, [r0, #8]\n"
+    "    b nlr_native_push_tail\n"
+    "    .size nlr_native_push, .-nlr_native_push\n"
+    "    .globl nlr_native_restore\n"
+    "    .type nlr_native_restore, %function\n"
+    "    .thumb_func\n"
+    "nlr_native_restore:\n"
+    "    ldr r4, [r0, #12]\n"
+    "    ldr r5, [r0, #16]\n"
+    "    ldr r6, [r0, #20]\n"
+    "    ldr r7, [r0, #24]\n"
+    "    ldr r8, [r0, #28]\n"
+    "    ldr r9, [r0, #32]\n"
+    "    ldr r10, [r0, #36]\n"
+    "    ldr r11, [r0, #40]\n"
+    "    ldr r13, [r0, #44]\n"
+    LOAD_VFP
+    "    ldr lr, [r0, #8]\n"
+    "    movs r0, #1\n"
+    "    bx lr\n"
+    "    .size nlr_native_restore, .-nlr_native_restore\n");
+#else
+#error "native code support needs an nlr_native_push for this architecture"
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+void __asan_handle_no_return(void);
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+void __asan_handle_no_return(void);
+#define RT_NATIVE_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define RT_NATIVE_ASAN 1
+#endif
+
+noreturn void nlr_native_jump(nlr_buf_t *buf) {
+#ifdef RT_NATIVE_ASAN
+    // The frames skipped leave their stack poisoned otherwise.
+    __asan_handle_no_return();
+#endif
+    nlr_native_restore(buf);
+    __builtin_unreachable();
+}
+#endif
