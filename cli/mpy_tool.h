@@ -40,6 +40,16 @@ const char *tool_kind_name(mpy_code_kind_t kind);
 
 // Subcommands: argc/argv start at the subcommand's name. Return the exit
 // status.
+// How a per-file subcommand shows one loaded file: appends its output for
+// `in` to `out`. `index` counts the files before it and `n_files` is how
+// many were named, so a renderer can separate or label them.
+typedef void (*tool_render_fn)(const tool_input_t *in, bool json, size_t index, size_t n_files, buf_t *out);
+
+// The shared body of dump, dis and size: parses [--json] [-h] FILE...,
+// loads each file, and prints its diagnostic or its rendering. Returns the
+// exit status: 0, 1 when a file could not be read or shown, 2 for usage.
+int tool_run_files(int argc, char **argv, void (*usage)(FILE *to), tool_render_fn render);
+
 int tool_check_main(int argc, char **argv);
 int tool_dump_main(int argc, char **argv);
 int tool_dis_main(int argc, char **argv);

@@ -1,6 +1,5 @@
 // cli/mpy_tool_dis.c: `mpy-tool dis`: the disassembly of every function of
 // each file (mpyformat/disasm.c does the work).
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,51 +44,19 @@ static void usage(FILE *to) {
         "  --json   one JSON object per file on stdout\n");
 }
 
+static void render(const tool_input_t *in, bool json, size_t index, size_t n_files, buf_t *out) {
+    if (json) {
+        buf_str(out, "{\"file\": ");
+        mpy_json_string(out, (const uint8_t *)in->name, strlen(in->name));
+        buf_str(out, ", \"disassembly\": ");
+    } else if (n_files > 1) {
+        buf_printf(out, "%s%s:\n", index > 0 ? "\n" : "", in->name);
+    }
+    mpy_dis_options_t opts = {.json = json, .native = native_disassemblers};
+    mpy_dis_file(&in->file, &opts, out);
+    buf_str(out, json ? "}\n" : "");
+}
+
 int tool_dis_main(int argc, char **argv) {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    bool json = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'j': json = true; break;
-            case 'h': usage(stdout); return 0;
-            default: usage(stderr); return 2;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
-        return 2;
-    }
-    int status = 0;
-    for (int i = optind; i < argc; i++) {
-        tool_input_t in;
-        if (!tool_load(&in, argv[i])) {
-            tool_print_diag(stderr, &in);
-            tool_unload(&in);
-            status = 1;
-            continue;
-        }
-        buf_t out;
-        buf_init(&out);
-        if (json) {
-            buf_str(&out, "{\"file\": ");
-            mpy_json_string(&out, (const uint8_t *)in.name, strlen(in.name));
-            buf_str(&out, ", \"disassembly\": ");
-        } else if (argc - optind > 1) {
-            buf_printf(&out, "%s%s:\n", i > optind ? "\n" : "", in.name);
-        }
-        mpy_dis_options_t opts = {.json = json, .native = native_disassemblers};
-        mpy_dis_file(&in.file, &opts, &out);
-        buf_str(&out, json ? "}\n" : "");
-        if (!tool_write_stdout(&out)) {
-            status = 1;
-        }
-        buf_deinit(&out);
-        tool_unload(&in);
-    }
-    return status;
+    return tool_run_files(argc, argv, usage, render);
 }

@@ -1,7 +1,6 @@
 // cli/mpy_tool_dump.c: `mpy-tool dump`: the header, the qstr table, the
 // constant table and the raw-code tree with each function's prelude and
 // line table, as text or JSON.
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,44 +245,14 @@ static void dump_file(const tool_input_t *in, bool json, buf_t *out) {
     buf_str(out, json ? "\n  ]}\n" : "");
 }
 
+static void render(const tool_input_t *in, bool json, size_t index, size_t n_files, buf_t *out) {
+    (void)n_files;
+    if (!json && index > 0) {
+        buf_byte(out, '\n');
+    }
+    dump_file(in, json, out);
+}
+
 int tool_dump_main(int argc, char **argv) {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    bool json = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'j': json = true; break;
-            case 'h': usage(stdout); return 0;
-            default: usage(stderr); return 2;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
-        return 2;
-    }
-    int status = 0;
-    for (int i = optind; i < argc; i++) {
-        tool_input_t in;
-        if (!tool_load(&in, argv[i])) {
-            tool_print_diag(stderr, &in);
-            status = 1;
-        } else {
-            buf_t out;
-            buf_init(&out);
-            if (!json && i > optind) {
-                buf_byte(&out, '\n');
-            }
-            dump_file(&in, json, &out);
-            if (!tool_write_stdout(&out)) {
-                status = 1;
-            }
-            buf_deinit(&out);
-        }
-        tool_unload(&in);
-    }
-    return status;
+    return tool_run_files(argc, argv, usage, render);
 }

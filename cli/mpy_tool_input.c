@@ -1,5 +1,7 @@
 // cli/mpy_tool_input.c: loading inputs for the mpy-tool subcommands,
-// printing their diagnostics, and walking the function tree.
+// printing their diagnostics, the per-file loop they share, and walking
+// the function tree.
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,4 +89,44 @@ const char *tool_function_name(const mpy_file_t *f, const mpy_raw_code_t *rc) {
         return "?";
     }
     return f->qstrs[p.name].str;
+}
+
+int tool_run_files(int argc, char **argv, void (*usage)(FILE *to), tool_render_fn render) {
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool json = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+            case 'j': json = true; break;
+            case 'h': usage(stdout); return 0;
+            default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    int status = 0;
+    size_t n_files = (size_t)(argc - optind);
+    for (int i = optind; i < argc; i++) {
+        tool_input_t in;
+        if (!tool_load(&in, argv[i])) {
+            tool_print_diag(stderr, &in);
+            status = 1;
+        } else {
+            buf_t out;
+            buf_init(&out);
+            render(&in, json, (size_t)(i - optind), n_files, &out);
+            if (!tool_write_stdout(&out)) {
+                status = 1;
+            }
+            buf_deinit(&out);
+        }
+        tool_unload(&in);
+    }
+    return status;
 }

@@ -2,7 +2,6 @@
 // section (header, qstrs, constants, preludes, line tables, bytecode,
 // machine code, structure) and per function, largest first, with totals
 // that add up to the file's length.
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,56 +207,25 @@ static void usage(FILE *to) {
         "  --json   one JSON object per file on stdout\n");
 }
 
+static void render(const tool_input_t *in, bool json, size_t index, size_t n_files, buf_t *out) {
+    (void)n_files;
+    size_ctx_t c;
+    memset(&c, 0, sizeof(c));
+    c.f = &in->file;
+    file_sections(&c, in);
+    tool_walk(&in->file.root, visit, &c);
+    qsort(c.fns, c.n_fns, sizeof(fn_size_t), by_total);
+    if (!json && index > 0) {
+        buf_byte(out, '\n');
+    }
+    if (json) {
+        print_json(&c, in, out);
+    } else {
+        print_text(&c, in, out);
+    }
+    free(c.fns);
+}
+
 int tool_size_main(int argc, char **argv) {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    bool json = false;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (ch) {
-            case 'j': json = true; break;
-            case 'h': usage(stdout); return 0;
-            default: usage(stderr); return 2;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
-        return 2;
-    }
-    int status = 0;
-    for (int i = optind; i < argc; i++) {
-        tool_input_t in;
-        if (!tool_load(&in, argv[i])) {
-            tool_print_diag(stderr, &in);
-            tool_unload(&in);
-            status = 1;
-            continue;
-        }
-        size_ctx_t c;
-        memset(&c, 0, sizeof(c));
-        c.f = &in.file;
-        file_sections(&c, &in);
-        tool_walk(&in.file.root, visit, &c);
-        qsort(c.fns, c.n_fns, sizeof(fn_size_t), by_total);
-        buf_t out;
-        buf_init(&out);
-        if (!json && i > optind) {
-            buf_byte(&out, '\n');
-        }
-        if (json) {
-            print_json(&c, &in, &out);
-        } else {
-            print_text(&c, &in, &out);
-        }
-        if (!tool_write_stdout(&out)) {
-            status = 1;
-        }
-        buf_deinit(&out);
-        free(c.fns);
-        tool_unload(&in);
-    }
-    return status;
+    return tool_run_files(argc, argv, usage, render);
 }
