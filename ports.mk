@@ -7,10 +7,13 @@
 # mpyformat/ it uses), the bare-metal port (runtime/ports/bare/), one
 # target's board layer, and one generated C file with the program. Images
 # go to $(FW_DIR)/TARGET/VARIANT/NAME.elf, built from $(FW_DIR)/src/NAME.c.
-#   variant min:  minimal feature level, small memory (64 KB flash, 8 KB RAM;
-#                 TODO: does not fit yet, see the README)
+#   variant min:  minimal feature level (no float, no big ints), small memory
+#                 (64 KB flash, 8 KB RAM), link-time optimised, the program
+#                 frozen for the level's qstrs (mpy-freeze --rt-level=0)
 #   variant full: full feature level, the emulated board's whole memory
-#                 (the default of make firmware and make size)
+#                 (the default of make firmware)
+# make size lists the full images under their target names, except that
+# cortex-m3 is the footprint image (min); its full image is cortex-m3-full.
 # Targets: cortex-m3 (qemu mps2-an385), cortex-m0plus (qemu microbit, the
 # one qemu board with an ARMv6-M core: a Cortex-M0), rv32imc (qemu virt),
 # xtensa-lx106 (ESP8266 memory map, linked only).
@@ -24,6 +27,14 @@ FW_LEVEL_min := 0
 FW_LEVEL_full := 2
 FW_LAYOUT_min := small
 FW_LAYOUT_full := big
+FW_LTO_min := -flto=auto
+FW_LTO_full :=
+# Where a variant's programs are frozen to, and how (runtime/qstrs.def
+# differs per level).
+FW_SRC_min := $(FW_DIR)/src-min
+FW_SRC_full := $(FW_DIR)/src
+FW_FREEZE_min := --rt-level=$(FW_LEVEL_min)
+FW_FREEZE_full :=
 
 FW_CM_SRCS := runtime/ports/cortex-m/startup.c runtime/ports/cortex-m/cortex_m.c
 
@@ -57,10 +68,12 @@ FW_LD_xtensa-lx106_small := runtime/ports/xtensa/lx106.ld
 FW_LD_xtensa-lx106_big := runtime/ports/xtensa/lx106.ld
 
 # The runtime and what it uses of util/ and mpyformat/ (the .mpy reader for
-# the loader; no files, no disassembler, no writer).
-FW_CORE_SRCS := $(wildcard runtime/*.c runtime/ports/bare/*.c) \
-    util/arena.c util/buf.c util/diag.c util/numfmt.c util/qstr.c $(wildcard util/bigint*.c) \
+# the loader; no files, no disassembler, no writer). The minimal level has
+# no float (util/numfmt.c, util/f128.c) and no big ints (util/bigint*.c).
+FW_CORE_SRCS_min := $(wildcard runtime/*.c runtime/ports/bare/*.c) \
+    util/arena.c util/buf.c util/diag.c util/qstr.c \
     mpyformat/mpy_read.c mpyformat/opcodes.c mpyformat/prelude.c mpyformat/arch.c
+FW_CORE_SRCS_full := $(FW_CORE_SRCS_min) util/numfmt.c $(wildcard util/bigint*.c util/f128*.c)
 FW_CFLAGS = $(CSTD) $(WARN) -Os -g -ffunction-sections -fdata-sections -MMD -MP -I.
 FW_LDFLAGS = -nostartfiles -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
@@ -70,41 +83,42 @@ fw_objs = $(patsubst %,$(FW_DIR)/$(1)/$(2)/obj/%.o,$(basename $(3)))
 define FW_RULES
 $(FW_DIR)/$(1)/$(2)/obj/%.o: %.c
 	@mkdir -p $$(dir $$@)
-	$(FW_CROSS_$(1))gcc $$(FW_CFLAGS) $(FW_CPU_$(1)) $(FW_LIBC_$(1)) -DRT_LEVEL=$(FW_LEVEL_$(2)) -c $$< -o $$@
+	$(FW_CROSS_$(1))gcc $$(FW_CFLAGS) $(FW_LTO_$(2)) $(FW_CPU_$(1)) $(FW_LIBC_$(1)) -DRT_LEVEL=$(FW_LEVEL_$(2)) -c $$< -o $$@
 
 $(FW_DIR)/$(1)/$(2)/obj/%.o: %.S
 	@mkdir -p $$(dir $$@)
 	$(FW_CROSS_$(1))gcc $(FW_CPU_$(1)) -c $$< -o $$@
 
-$(FW_DIR)/$(1)/$(2)/%.elf: $(FW_DIR)/$(1)/$(2)/obj/$(FW_DIR)/src/%.o \
-        $(call fw_objs,$(1),$(2),$(FW_CORE_SRCS) $(FW_SRCS_$(1))) $(FW_LD_$(1)_$(FW_LAYOUT_$(2)))
-	$(FW_CROSS_$(1))gcc $(FW_CPU_$(1)) $(FW_LIBC_$(1)) $$(FW_LDFLAGS) \
+$(FW_DIR)/$(1)/$(2)/%.elf: $(FW_DIR)/$(1)/$(2)/obj/$(FW_SRC_$(2))/%.o \
+        $(call fw_objs,$(1),$(2),$(FW_CORE_SRCS_$(2)) $(FW_SRCS_$(1))) $(FW_LD_$(1)_$(FW_LAYOUT_$(2)))
+	$(FW_CROSS_$(1))gcc $(FW_CPU_$(1)) $(FW_LIBC_$(1)) $$(FW_LDFLAGS) $(FW_LTO_$(2)) -Os \
 	    -T $(FW_LD_$(1)_$(FW_LAYOUT_$(2))) -L $(dir $(FW_LD_$(1)_$(FW_LAYOUT_$(2)))) \
 	    -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(filter %.o,$$^) -lm $(FW_LDLIBS_$(1))
 endef
 $(foreach t,$(FW_TARGETS),$(foreach v,min full,$(eval $(call FW_RULES,$(t),$(v)))))
 
-# The program of an image: until mpy-freeze exists, its .mpy embedded as
-# a byte array and run through the loader.
-$(FW_DIR)/src/%.c: $(FW_DIR)/src/%.mpy tests/ports/embed-mpy.sh
-	tests/ports/embed-mpy.sh $@ $<
-
-$(FW_DIR)/src/hello.mpy: $(FW_PROGRAM) $(BUILD)/mpy-cross
-	@mkdir -p $(dir $@)
-	$(BUILD)/mpy-cross -s hello.py -o $@ $<
+# The program of an image: frozen by the host's mpy-freeze into C that the
+# cross compiler builds into the image; the VM runs it in place from flash.
+# (check-firmware.sh writes $(FW_DIR)/src/corpus*.c the same way.)
+$(foreach v,min full,$(eval $(FW_SRC_$(v))/hello.c: $(FW_PROGRAM) $(BUILD)/mpy-freeze ; \
+	@mkdir -p $$(dir $$@) && $(BUILD)/mpy-freeze --no-progress $(FW_FREEZE_$(v)) -o $$@ $$<))
 
 FW_HELLO := $(foreach t,$(FW_TARGETS),$(FW_DIR)/$(t)/$(FW_VARIANT)/hello.elf)
 
 .PHONY: firmware size check-firmware
 firmware: $(FW_HELLO)
 
-# TARGET TEXT DATA BSS of the host VM and each target's hello firmware.
-size: firmware $(BUILD)/mpy-vm
+# TARGET TEXT DATA BSS of the host VM and the hello firmware: each target's
+# full image, cortex-m3's footprint image (min) and its full image.
+FW_SIZE_ROWS := cortex-m0plus:full cortex-m3:min cortex-m3-full:full rv32imc:full xtensa-lx106:full
+fw_size_target = $(patsubst %-full,%,$(1))
+size: $(foreach r,$(FW_SIZE_ROWS),$(FW_DIR)/$(call fw_size_target,$(word 1,$(subst :, ,$(r))))/$(word 2,$(subst :, ,$(r)))/hello.elf) $(BUILD)/mpy-vm
 	@size $(BUILD)/mpy-vm | awk 'NR == 2 { print "host", $$1, $$2, $$3 }'
-	@$(foreach t,$(FW_TARGETS),$(FW_CROSS_$(t))size $(FW_DIR)/$(t)/$(FW_VARIANT)/hello.elf \
-	    | awk 'NR == 2 { print "$(t)", $$1, $$2, $$3 }';)
+	@$(foreach r,$(FW_SIZE_ROWS),$(FW_CROSS_$(call fw_size_target,$(word 1,$(subst :, ,$(r)))))size \
+	    $(FW_DIR)/$(call fw_size_target,$(word 1,$(subst :, ,$(r))))/$(word 2,$(subst :, ,$(r)))/hello.elf \
+	    | awk 'NR == 2 { print "$(word 1,$(subst :, ,$(r)))", $$1, $$2, $$3 }';)
 
-check-firmware: $(BUILD)/mpy-cross $(BUILD)/mpy-vm
+check-firmware: $(BUILD)/mpy-freeze $(BUILD)/mpy-cross $(BUILD)/mpy-vm
 	BUILD=$(BUILD) bash tests/ports/check-firmware.sh
 
 -include $(shell find $(FW_DIR) -name '*.d' 2>/dev/null)

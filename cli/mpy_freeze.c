@@ -20,6 +20,7 @@ enum {
     OPT_NO_PROGRESS,
     OPT_MARCH,
     OPT_SMALL_INT_BITS,
+    OPT_RT_LEVEL,
     OPT_MANIFEST,
     OPT_HELP,
 };
@@ -50,6 +51,7 @@ static void usage(FILE *out) {
         "  -O N, -ON               default optimisation level (0-3)\n"
         "  -march=ARCH             the target (word size for --size)\n"
         "  -msmall-int-bits=N      small-int bits of the target (default 31)\n"
+        "  --rt-level=N            the VM's feature level, RT_LEVEL (default 2)\n"
         "  --max-module-size=N     refuse a module costing more than N bytes\n"
         "  --size                  print what each module costs in flash\n"
         "  --no-progress           no progress line, even on a terminal\n"
@@ -138,6 +140,7 @@ static const struct option long_opts[] = {
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"march", required_argument, NULL, OPT_MARCH},
     {"msmall-int-bits", required_argument, NULL, OPT_SMALL_INT_BITS},
+    {"rt-level", required_argument, NULL, OPT_RT_LEVEL},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -187,6 +190,12 @@ static int parse_options(int argc, char **argv, cmdline_t *c, freezer_t *f, cons
                     return bad_usage("bad small-int bits '%s'", optarg);
                 }
                 f->small_int_bits = (unsigned)v;
+                break;
+            case OPT_RT_LEVEL:
+                if (!parse_number(optarg, 0, FREEZE_MAX_RT_LEVEL, &v)) {
+                    return bad_usage("bad feature level '%s'", optarg);
+                }
+                f->rt_level = (int)v;
                 break;
             case OPT_MAX_MODULE_SIZE:
                 if (!parse_number(optarg, 0, 0x7fffffff, &v)) {

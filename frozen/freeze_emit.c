@@ -17,20 +17,46 @@ static const char *const static_cnames[] = {
 #undef Q
 };
 
-static const char *const runtime_cnames[] = {
-#define Q(id, text) #id,
+// The runtime's qstrs (runtime/qstrs.def) at each feature level's default
+// switches: the rows' #if tests see RT_LEVEL as FZ_LEVEL, set again before
+// each expansion (the switches of runtime/config.h expand lazily).
+typedef struct runtime_qstr {
+    const char *cname;
+    const char *text;
+} runtime_qstr_t;
+#undef RT_LEVEL
+#define RT_LEVEL FZ_LEVEL
+#include "../runtime/config.h"
+#define Q(id, text) {#id, text},
+#define FZ_LEVEL RT_LEVEL_MINIMAL
+static const runtime_qstr_t runtime_qstrs_minimal[] = {
 #include "../runtime/qstrs.def"
-#undef Q
 };
-static const char *const runtime_texts[] = {
-#define Q(id, text) text,
+#undef FZ_LEVEL
+#define FZ_LEVEL RT_LEVEL_CORE
+static const runtime_qstr_t runtime_qstrs_core[] = {
 #include "../runtime/qstrs.def"
-#undef Q
 };
+#undef FZ_LEVEL
+#define FZ_LEVEL RT_LEVEL_FULL
+static const runtime_qstr_t runtime_qstrs_full[] = {
+#include "../runtime/qstrs.def"
+};
+#undef FZ_LEVEL
+#undef Q
+
+#define LEVEL_QSTRS(rows) {rows, sizeof(rows) / sizeof(rows[0])}
+static const struct {
+    const runtime_qstr_t *rows;
+    size_t n;
+} level_qstrs[] = {
+    [RT_LEVEL_MINIMAL] = LEVEL_QSTRS(runtime_qstrs_minimal),
+    [RT_LEVEL_CORE] = LEVEL_QSTRS(runtime_qstrs_core),
+    [RT_LEVEL_FULL] = LEVEL_QSTRS(runtime_qstrs_full),
+};
+_Static_assert(FREEZE_MAX_RT_LEVEL == RT_LEVEL_FULL, "freezer_t.rt_level's range");
 
 enum {
-    N_RUNTIME_QSTRS = sizeof(runtime_cnames) / sizeof(runtime_cnames[0]),
-    N_BUILTIN_QSTRS = QSTR_NUM_STATIC + N_RUNTIME_QSTRS,   // the runtime's Q_NUM_BUILTIN
     MAX_FROZEN_QSTRS = 0xfffe,                             // the hash table holds uint16
     SMALL_INT_LIMIT_BITS = 30,
 };
@@ -39,6 +65,8 @@ typedef struct emitter {
     const freezer_t *f;
     buf_t *out;
     qstr_pool_t *pool;      // statics, then runtime qstrs, then frozen ones: ids match the VM's
+    const runtime_qstr_t *runtime_qstrs;    // of the runtime's feature level
+    size_t n_builtin;       // the runtime's Q_NUM_BUILTIN
     size_t module;          // index of the module being written
     size_t n_rc;            // raw codes written for it
     char **qref;            // per qstr index of the module: its C expression
@@ -85,13 +113,13 @@ static bool is_ascii(const uint8_t *s, size_t len) {
 
 // ---------------------------------------------------------------------------
 // Qstrs.
-static qstr_pool_t *builtin_pool(void) {
+static qstr_pool_t *builtin_pool(const runtime_qstr_t *rows, size_t n) {
     qstr_pool_t *p = qstr_pool_new();
     if (p == NULL) {
         return NULL;
     }
-    for (size_t r = 0; r < N_RUNTIME_QSTRS; r++) {
-        qstr_t q = qstr_intern_cstr(p, runtime_texts[r]);
+    for (size_t r = 0; r < n; r++) {
+        qstr_t q = qstr_intern_cstr(p, rows[r].text);
         if (q != QSTR_NUM_STATIC + r) {
             // A runtime qstr repeating a static one: ids would disagree.
             qstr_pool_free(p);
@@ -110,12 +138,12 @@ static char *qstr_expr(emitter_t *em, const mpy_qstr_t *mq) {
     }
     if (q < QSTR_NUM_STATIC) {
         snprintf(tmp, sizeof(tmp), "QSTR_%s", static_cnames[q]);
-    } else if (q < N_BUILTIN_QSTRS) {
-        snprintf(tmp, sizeof(tmp), "Q_%s", runtime_cnames[q - QSTR_NUM_STATIC]);
+    } else if (q < em->n_builtin) {
+        snprintf(tmp, sizeof(tmp), "Q_%s", em->runtime_qstrs[q - QSTR_NUM_STATIC].cname);
     } else {
-        snprintf(tmp, sizeof(tmp), "RT_FROZEN_QSTR(%u)", (unsigned)(q - N_BUILTIN_QSTRS));
-        if (q - N_BUILTIN_QSTRS >= em->n_frozen) {
-            em->n_frozen = q - N_BUILTIN_QSTRS + 1;
+        snprintf(tmp, sizeof(tmp), "RT_FROZEN_QSTR(%u)", (unsigned)(q - em->n_builtin));
+        if (q - em->n_builtin >= em->n_frozen) {
+            em->n_frozen = q - em->n_builtin + 1;
         }
     }
     return strdup(tmp);
@@ -392,7 +420,7 @@ static bool emit_tables(emitter_t *em) {
         buf_str(out, "\n// The new qstrs, ids RT_FROZEN_QSTR(0) on.\nstatic const rt_frozen_qstr_t fz_qstrs[] = {\n");
         uint16_t *table = calloc(size, sizeof(uint16_t));
         for (size_t k = 0; k < n; k++) {
-            qstr_t q = (qstr_t)(N_BUILTIN_QSTRS + k);
+            qstr_t q = (qstr_t)(em->n_builtin + k);
             const uint8_t *s = (const uint8_t *)qstr_str(em->pool, q);
             size_t len = qstr_len(em->pool, q);
             uint32_t h = runtime_hash(s, len);
@@ -439,7 +467,9 @@ bool freezer_write_c(const freezer_t *f, buf_t *c, buf_t *header, diag_t *d) {
     em.f = f;
     em.out = c;
     em.d = d;
-    em.pool = builtin_pool();
+    em.runtime_qstrs = level_qstrs[f->rt_level].rows;
+    em.n_builtin = QSTR_NUM_STATIC + level_qstrs[f->rt_level].n;
+    em.pool = builtin_pool(em.runtime_qstrs, level_qstrs[f->rt_level].n);
     if (em.pool == NULL) {
         return diag_error(d, DIAG_MEMORY_ERROR, 0, "out of memory (or a runtime qstr repeats a static one)");
     }
@@ -447,7 +477,7 @@ bool freezer_write_c(const freezer_t *f, buf_t *c, buf_t *header, diag_t *d) {
     buf_printf(c, "// Generated by mpy-freeze: %zu frozen modules. Do not edit.\n", f->n_entries);
     buf_str(c, "// Compile with the repository root on the include path.\n#include \"runtime/frozen.h\"\n\n");
     buf_printf(c, "_Static_assert(Q_NUM_BUILTIN == %d, \"the runtime's qstrs changed: run mpy-freeze again\");\n",
-        (int)N_BUILTIN_QSTRS);
+        (int)em.n_builtin);
     bool ok = true;
     em.roots = calloc(f->n_entries + 1, sizeof(size_t));
     em.lazy_len = calloc(f->n_entries + 1, sizeof(size_t));

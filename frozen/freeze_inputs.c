@@ -14,6 +14,7 @@ void freezer_init(freezer_t *f) {
     memset(f, 0, sizeof(*f));
     arena_init(&f->arena);
     f->small_int_bits = MPY_DEFAULT_SMALL_INT_BITS;
+    f->rt_level = FREEZE_MAX_RT_LEVEL;
 }
 
 void freezer_deinit(freezer_t *f) {

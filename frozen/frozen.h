@@ -53,6 +53,9 @@ typedef struct freeze_var {
     char *value;
 } freeze_var_t;
 
+// The highest RT_LEVEL of runtime/config.h the freezer knows the qstrs of.
+#define FREEZE_MAX_RT_LEVEL 2
+
 typedef struct freezer {
     arena_t arena;       // every string and parsed file
     freeze_entry_t *entries;
@@ -64,6 +67,7 @@ typedef struct freezer {
     size_t n_vars;
     int opt_level;              // default -O
     unsigned small_int_bits;    // of the target (31 unless told)
+    int rt_level;               // the runtime's RT_LEVEL, 0..FREEZE_MAX_RT_LEVEL (its qstrs)
     size_t max_module_size;     // bytes of code and data per module; 0 = no limit
     // Called after each module compiles (progress lines), may be NULL.
     void (*progress)(void *ctx, size_t done, size_t total, const freeze_entry_t *e);

@@ -125,10 +125,12 @@ static obj_t builtin_abs(obj_t x) {
 static BUILTIN_FUN_1(builtin_abs_obj, builtin_abs);
 
 static obj_t builtin_divmod(obj_t a, obj_t b) {
+#if RT_FLOAT
     if (obj_is_type(a, &type_float) || obj_is_type(b, &type_float)) {
         extern obj_t float_divmod_obj(rt_float_t a, rt_float_t b);
         return float_divmod_obj(obj_get_float(a), obj_get_float(b));
     }
+#endif
     obj_t items[2] = {rt_binary_op(OP_FLOOR_DIVIDE, a, b), rt_binary_op(OP_MODULO, a, b)};
     return tuple_new(2, items);
 }
@@ -171,13 +173,16 @@ static obj_t builtin_round(size_t n, const obj_t *args) {
     if (obj_is_int(x)) {
         return n > 1 ? round_int(x, obj_get_int(args[1])) : x;
     }
-    if (!obj_is_type(x, &type_float)) {
+    if (!RT_FLOAT || !obj_is_type(x, &type_float)) {
         obj_t dest[2];
         rt_load_method_maybe(x, Q___round__, dest);
         if (dest[0] != OBJ_NULL) {
             return rt_call_method(0, 0, dest);
         }
     }
+#if !RT_FLOAT
+    rt_raise_fmt(&type_TypeError, "can't convert %s to float", obj_type_name(x));
+#else
     rt_float_t v = obj_get_float(x);
     if (n > 1 && args[1] != OBJ_NONE) {
         rt_int_t digits = obj_get_int(args[1]);
@@ -189,6 +194,7 @@ static obj_t builtin_round(size_t n, const obj_t *args) {
         return float_new(r);
     }
     return int_from_float(nearbyint(v));
+#endif
 }
 static BUILTIN_FUN_VAR(builtin_round_obj, 1, 2, builtin_round);
 
@@ -573,23 +579,35 @@ static const map_elem_t builtins_rom[] = {
     ROM_ENTRY(QSTR_any, &builtin_any_obj),
     ROM_ENTRY(Q_bin, &builtin_bin_obj),
     ROM_ENTRY(QSTR_bool, &type_bool),
+#if RT_BYTEARRAY
     ROM_ENTRY(QSTR_bytearray, &type_bytearray),
+#endif
     ROM_ENTRY(QSTR_bytes, &type_bytes),
     ROM_ENTRY(QSTR_callable, &builtin_callable_obj),
     ROM_ENTRY(QSTR_chr, &builtin_chr_obj),
     ROM_ENTRY(QSTR_classmethod, &type_classmethod),
+#if RT_EVAL
     ROM_ENTRY(Q_compile, &builtin_compile_obj),
+#endif
+#if RT_FLOAT
     ROM_ENTRY(Q_complex, &type_complex),
+#endif
     ROM_ENTRY(Q_delattr, &builtin_delattr_obj),
     ROM_ENTRY(QSTR_dict, &type_dict),
     ROM_ENTRY(QSTR_dir, &builtin_dir_obj),
     ROM_ENTRY(QSTR_divmod, &builtin_divmod_obj),
     ROM_ENTRY(Q_enumerate, &type_enumerate),
+#if RT_EVAL
     ROM_ENTRY(QSTR_eval, &builtin_eval_obj),
     ROM_ENTRY(QSTR_exec, &builtin_exec_obj),
+#endif
     ROM_ENTRY(Q_filter, &type_filter),
+#if RT_FLOAT
     ROM_ENTRY(Q_float, &type_float),
+#endif
+#if RT_SET
     ROM_ENTRY(Q_frozenset, &type_frozenset),
+#endif
     ROM_ENTRY(QSTR_getattr, &builtin_getattr_obj),
     ROM_ENTRY(QSTR_globals, &builtin_globals_obj),
     ROM_ENTRY(QSTR_hasattr, &builtin_hasattr_obj),
@@ -606,7 +624,9 @@ static const map_elem_t builtins_rom[] = {
     ROM_ENTRY(QSTR_locals, &builtin_locals_obj),
     ROM_ENTRY(QSTR_map, &type_map),
     ROM_ENTRY(Q_max, &builtin_max_obj),
+#if RT_MEMORYVIEW
     ROM_ENTRY(Q_memoryview, &type_memoryview),
+#endif
     ROM_ENTRY(Q_min, &builtin_min_obj),
     ROM_ENTRY(QSTR_next, &builtin_next_obj),
     ROM_ENTRY(QSTR_object, &type_object),
@@ -620,7 +640,9 @@ static const map_elem_t builtins_rom[] = {
     ROM_ENTRY(QSTR_repr, &builtin_repr_obj),
     ROM_ENTRY(Q_reversed, &type_reversed),
     ROM_ENTRY(QSTR_round, &builtin_round_obj),
+#if RT_SET
     ROM_ENTRY(QSTR_set, &type_set),
+#endif
     ROM_ENTRY(QSTR_setattr, &builtin_setattr_obj),
     ROM_ENTRY(Q_slice, &type_slice),
     ROM_ENTRY(QSTR_sorted, &builtin_sorted_obj),
@@ -662,6 +684,14 @@ static const map_elem_t builtins_rom[] = {
     ROM_ENTRY(QSTR_ZeroDivisionError, &type_ZeroDivisionError),
 };
 
+#if RT_ROM_BUILTINS
+ROM_DICT(builtins_dict, builtins_rom);
+
+void builtins_init(void);
+void builtins_init(void) {
+    rt.builtins = (obj_t)&builtins_dict;
+}
+#else
 enum {
     BUILTINS_SLOTS = 293,
 };
@@ -680,3 +710,4 @@ void builtins_init(void) {
     }
     rt.builtins = (obj_t)&builtins_dict;
 }
+#endif

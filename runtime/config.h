@@ -31,6 +31,10 @@
 #ifndef RT_SET
 #define RT_SET RT_AT_LEAST(RT_LEVEL_CORE)
 #endif
+// bytearray, array.array and memoryview (runtime/objarray.c).
+#ifndef RT_BYTEARRAY
+#define RT_BYTEARRAY RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
 #ifndef RT_MEMORYVIEW
 #define RT_MEMORYVIEW RT_AT_LEAST(RT_LEVEL_FULL)
 #endif
@@ -49,6 +53,47 @@
 #ifndef RT_MOD_IO
 #define RT_MOD_IO RT_AT_LEAST(RT_LEVEL_FULL)
 #endif
+#ifndef RT_MOD_SYS
+#define RT_MOD_SYS RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
+#ifndef RT_MOD_MICROPYTHON
+#define RT_MOD_MICROPYTHON RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
+// time, array, heapq, random, errno (runtime/modsmall.c).
+#ifndef RT_MOD_SMALL
+#define RT_MOD_SMALL RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
+#ifndef RT_MOD_BINASCII
+#define RT_MOD_BINASCII RT_AT_LEAST(RT_LEVEL_FULL)
+#endif
+// str % and str.format (runtime/strfmt.c).
+#ifndef RT_STR_FORMAT
+#define RT_STR_FORMAT RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
+// eval/exec/compile through a port's compile hook (runtime/eval.c).
+#ifndef RT_EVAL
+#define RT_EVAL RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
+// The .mpy loader: running and importing .mpy files (runtime/loader.c).
+// Without it only frozen modules run and import.
+#ifndef RT_LOADER
+#define RT_LOADER RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
+// Small-RAM tables. Without RT_QSTR_HASH_TABLE the built-in qstrs are
+// found by a linear search instead of a hash table in static RAM (5 KB);
+// with RT_ROM_BUILTINS the builtins name space is a read-only dict in
+// flash instead of a copy in RAM (2 KB), so builtins cannot be assigned.
+#ifndef RT_QSTR_HASH_TABLE
+#define RT_QSTR_HASH_TABLE RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
+#ifndef RT_ROM_BUILTINS
+#define RT_ROM_BUILTINS (!RT_AT_LEAST(RT_LEVEL_CORE))
+#endif
+// print_printf through the C library's vsnprintf; without it a small
+// formatter of the conversions the runtime uses (runtime/print.c).
+#ifndef RT_PRINTF_LIBC
+#define RT_PRINTF_LIBC RT_AT_LEAST(RT_LEVEL_CORE)
+#endif
 // Host-only modules (runtime/ports/host/): ffi and deflate are built when
 // <ffi.h> and <zlib.h> are found, unless RT_MOD_FFI=0 or RT_MOD_DEFLATE=0
 // (a -m32 build on a machine without 32-bit libffi and zlib).
@@ -60,7 +105,7 @@
 #endif
 // Depth of the mark stack before the collector falls back to rescanning.
 #ifndef RT_GC_MARK_STACK
-#define RT_GC_MARK_STACK 256
+#define RT_GC_MARK_STACK (RT_AT_LEAST(RT_LEVEL_CORE) ? 256 : 32)
 #endif
 
 // Computed-goto dispatch where the compiler supports labels as values.

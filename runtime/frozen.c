@@ -141,12 +141,16 @@ static obj_t read_const(reader_t *r) {
         case 7:
             return int_from_str(text, len, 0, true);
         default: {   // float, complex: parsed as the .mpy loader does
+#if RT_FLOAT
             bool ok;
             obj_t f = float_parse(text, len, &ok);
             if (!ok) {
                 port_fatal("bad frozen float constant");
             }
             return f;
+#else
+            port_fatal("frozen float constant without float support");
+#endif
         }
     }
 }

@@ -22,7 +22,9 @@ void rt_init(const rt_config_t *cfg) {
     rtq_init();
     builtins_init();
     eval_init(cfg->compile);
+#if RT_BYTEARRAY
     objarray_init();
+#endif
 #if RT_MOD_COLLECTIONS
     modcollections_init();
 #endif

@@ -61,12 +61,16 @@ static obj_t load_const(const mpy_obj_t *o) {
             return int_from_str((const char *)o->data, o->len, 0, true);
         case MPY_OBJ_FLOAT:
         case MPY_OBJ_COMPLEX: {
+#if RT_FLOAT
             bool ok;
             obj_t f = float_parse((const char *)o->data, o->len, &ok);
             if (!ok) {
                 rt_raise_value_error("malformed .mpy file (bad float constant)");
             }
             return f;
+#else
+            rt_raise_value_error("float constant without float support");
+#endif
         }
         case MPY_OBJ_TUPLE: {
             obj_t t = tuple_new(o->n_items, NULL);
@@ -276,6 +280,9 @@ static obj_t find_on_path(qstr_t full_name) {
                 return frozen;
             }
             continue;
+        }
+        if (!RT_LOADER) {
+            continue;   // no .mpy files: only frozen modules import
         }
         char *base = join_path(dir, dir_len, name, name_len, "");
         char *file = join_path(dir, dir_len, name, name_len, ".mpy");

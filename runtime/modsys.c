@@ -157,7 +157,8 @@ void mod_sys_init(int argc, char **argv) {
     store(g, Q_stderr, rt.sys_stderr);
     store(g, Q_stdin, rt.sys_stdin);
     store(g, Q_byteorder, obj_qstr(QSTR_little));
-    store(g, Q_maxsize, int_from_ll((long long)INTPTR_MAX));
+    // Without big ints the largest int is the largest small int.
+    store(g, Q_maxsize, RT_BIGINT ? int_from_ll((long long)INTPTR_MAX) : small_int(SMALL_INT_MAX));
     store(g, Q_platform, str_new_cstr("linux"));
     store(g, Q_version, str_new_cstr("3.4.0; MicroPython v1.28.0 mpy-vm"));
     obj_t vi[3] = {small_int(3), small_int(4), small_int(0)};

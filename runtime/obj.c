@@ -43,12 +43,12 @@ bool obj_is_true(obj_t o) {
 
 static bool is_number(obj_t o) {
     const type_t *t = obj_type(o);
-    return t == &type_int || t == &type_float || t == &type_bool || t == &type_complex;
+    return t == &type_int || t == &type_bool || (RT_FLOAT && (t == &type_float || t == &type_complex));
 }
 
 bool obj_equal(obj_t a, obj_t b) {
     if (a == b) {
-        if (obj_is_ptr(a) && obj_is_type(a, &type_float)) {
+        if (RT_FLOAT && obj_is_ptr(a) && obj_is_type(a, &type_float)) {
             return float_value(a) == float_value(a);
         }
         return true;
@@ -114,9 +114,11 @@ rt_int_t obj_hash(obj_t o) {
     if (t == &type_str || t == &type_bytes) {
         return str_hash(o);
     }
+#if RT_FLOAT
     if (t == &type_float) {
         return as_ref_small_int((uint32_t)float_hash(float_value(o)));
     }
+#endif
     if (t == &type_int) {
         return as_ref_small_int((uint32_t)int_hash(o));
     }
@@ -202,9 +204,9 @@ bool obj_get_float_maybe(obj_t o, rt_float_t *v) {
         *v = (rt_float_t)small_int_value(o);
     } else if (o == OBJ_FALSE || o == OBJ_TRUE) {
         *v = o == OBJ_TRUE;
-    } else if (obj_is_type(o, &type_float)) {
+    } else if (RT_FLOAT && obj_is_type(o, &type_float)) {
         *v = float_value(o);
-    } else if (obj_is_type(o, &type_int)) {
+    } else if (RT_FLOAT && obj_is_type(o, &type_int)) {
         *v = int_to_float(o);
     } else {
         return false;

@@ -47,17 +47,19 @@ obj_t array_get(char tc, const void *items, size_t i) {
             return int_from_ll(((const int64_t *)items)[i]);
         case 'Q':
             return int_from_ull(((const uint64_t *)items)[i]);
+#if RT_FLOAT
         case 'f':
             return float_new(((const float *)items)[i]);
         case 'd':
             return float_new(((const double *)items)[i]);
+#endif
         default:
             return OBJ_NONE;
     }
 }
 
 void array_set(char tc, void *items, size_t i, obj_t v) {
-    if (tc == 'f' || tc == 'd') {
+    if (RT_FLOAT && (tc == 'f' || tc == 'd')) {
         rt_float_t f = obj_get_float(v);
         if (tc == 'f') {
             ((float *)items)[i] = (float)f;

@@ -216,11 +216,13 @@ static obj_t dict_subscr(obj_t self, obj_t index, obj_t value) {
     if (value == OBJ_SENTINEL) {
         map_elem_t *e = map_lookup(&d->map, index, MAP_LOOKUP);
         if (e == NULL) {
+#if RT_MOD_COLLECTIONS
             extern obj_t defaultdict_missing(obj_t self, obj_t key);
             obj_t r = defaultdict_missing(self, index);
             if (r != OBJ_NULL) {
                 return r;
             }
+#endif
             key_error(index);
         }
         return e->value;

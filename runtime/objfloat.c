@@ -8,6 +8,8 @@
 #include "../util/numfmt.h"
 #include "obj.h"
 
+#if RT_FLOAT
+
 // Float text matches the WebAssembly reference VM (binary128 long double),
 // which printed the corpus outputs.
 #ifndef RT_NUMFMT_WIDE
@@ -421,3 +423,5 @@ const type_t type_complex = {
     {&type_type}, 0, Q_complex, complex_print, complex_make_new, NULL, complex_unary_op,
     complex_binary_op, complex_attr, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
+
+#endif // RT_FLOAT

@@ -2,11 +2,14 @@
 // ints; the rest are boxed arbitrary-precision integers (util/bigint.h)
 // whose limbs live on the GC heap. Every result is normalised back to a
 // small int when it fits, so the two forms are never mixed for one value.
+// Without RT_BIGINT (MicroPython's MICROPY_LONGINT_IMPL_NONE) every int is
+// a small int and a result that does not fit raises OverflowError.
 #include <math.h>
 #include <string.h>
 
-#include "../util/bigint.h"
 #include "obj.h"
+#if RT_BIGINT
+#include "../util/bigint.h"
 
 typedef struct obj_int {
     obj_base_t base;
@@ -120,7 +123,46 @@ int int_sign(obj_t o) {
     }
     return bigint_sign(&((obj_int_t *)o)->big);
 }
+#else
+static noreturn void overflow(void) {
+    rt_raise(&type_OverflowError, "small int overflow");
+}
 
+// The value of an int or a bool.
+static rt_int_t small_value(obj_t o) {
+    return obj_is_small_int(o) ? small_int_value(o) : o == OBJ_TRUE;
+}
+
+obj_t int_from_ll(long long v) {
+    if (v < SMALL_INT_MIN || v > SMALL_INT_MAX) {
+        overflow();
+    }
+    return small_int((rt_int_t)v);
+}
+
+obj_t int_from_ull(unsigned long long v) {
+    if (v > (unsigned long long)SMALL_INT_MAX) {
+        overflow();
+    }
+    return small_int((rt_int_t)v);
+}
+
+bool int_to_ll_maybe(obj_t o, long long *v) {
+    *v = small_value(o);
+    return true;
+}
+
+int int_sign(obj_t o) {
+    rt_int_t v = small_value(o);
+    return (v > 0) - (v < 0);
+}
+#endif
+
+#if RT_FLOAT && !RT_BIGINT
+rt_float_t int_to_float(obj_t o) {
+    return (rt_float_t)small_value(o);
+}
+#elif RT_FLOAT
 // True when v converts to a double exactly.
 static bool exact_in_double(long long v) {
     return v > -(1LL << 53) && v < (1LL << 53);
@@ -135,14 +177,18 @@ rt_float_t int_to_float(obj_t o) {
     // The 32-bit reference VM converts through 16-bit digits.
     return (rt_float_t)bigint_to_double_mp(b, 16);
 }
+#endif
 
 rt_int_t int_hash(obj_t o) {
-    if (obj_is_small_int(o)) {
-        return (rt_int_t)(int32_t)(uint32_t)small_int_value(o);
+#if RT_BIGINT
+    if (!obj_is_small_int(o)) {
+        return (rt_int_t)bigint_hash(&((obj_int_t *)o)->big, 32);
     }
-    return (rt_int_t)bigint_hash(&((obj_int_t *)o)->big, 32);
+#endif
+    return (rt_int_t)(int32_t)(uint32_t)small_int_value(o);
 }
 
+#if RT_FLOAT
 obj_t int_from_float(rt_float_t f) {
     if (isinf(f)) {
         rt_raise(&type_OverflowError, "can't convert inf to int");
@@ -154,10 +200,15 @@ obj_t int_from_float(rt_float_t f) {
     if (t > -4.0e18 && t < 4.0e18) {
         return int_from_ll((long long)t);
     }
+#if !RT_BIGINT
+    overflow();
+#else
     obj_int_t *o = new_big();
     check(bigint_from_double(&o->big, (double)t));
     return normalise(o);
+#endif
 }
+#endif
 
 static bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -236,6 +287,15 @@ obj_t int_from_str(const char *s, size_t len, int base, bool exact) {
     if (n == 0) {
         bad_int(orig, orig_len, shown_base);
     }
+#if !RT_BIGINT
+    long long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, digit_value(digits[i]), &v)) {
+            overflow();
+        }
+    }
+    return int_from_ll(neg ? -v : v);
+#else
     if (n <= 15 || (base == 16 && n <= 14)) {
         long long v = 0;
         for (size_t i = 0; i < n; i++) {
@@ -249,8 +309,45 @@ obj_t int_from_str(const char *s, size_t len, int base, bool exact) {
         check(bigint_neg(&o->big, &o->big));
     }
     return normalise(o);
+#endif
 }
 
+#if !RT_BIGINT
+obj_t int_from_bytes(const uint8_t *buf, size_t len, bool big_endian, bool is_signed) {
+    unsigned long long u = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (u >> 56) {
+            overflow();
+        }
+        u = u << 8 | buf[big_endian ? i : len - 1 - i];
+    }
+    if (is_signed && len > 0 && len <= 8 && (buf[big_endian ? 0 : len - 1] & 0x80)) {
+        if (len < 8) {
+            u |= ~0ULL << (8 * len);
+        }
+        return int_from_ll((long long)u);
+    }
+    return int_from_ull(u);
+}
+
+// Fits when nothing is left over the bytes written and, signed, the top
+// bit written is the sign.
+bool int_to_bytes(obj_t o, uint8_t *buf, size_t len, bool big_endian, bool is_signed) {
+    long long v = small_value(o);
+    long long rest = v;
+    if (v < 0 && !is_signed) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        buf[big_endian ? len - 1 - i : i] = (uint8_t)rest;
+        rest >>= 8;
+    }
+    if (rest != (v < 0 ? -1 : 0) || (len == 0 && v != 0)) {
+        return false;
+    }
+    return !is_signed || len == 0 || (buf[big_endian ? 0 : len - 1] >> 7) == (v < 0);
+}
+#else
 obj_t int_from_bytes(const uint8_t *buf, size_t len, bool big_endian, bool is_signed) {
     obj_int_t *o = new_big();
     check(bigint_from_bytes(&o->big, buf, len, big_endian, is_signed));
@@ -262,9 +359,11 @@ bool int_to_bytes(obj_t o, uint8_t *buf, size_t len, bool big_endian, bool is_si
     const bigint_t *b = as_big(o, &tmp);
     return bigint_to_bytes(b, buf, len, big_endian, is_signed) == BIGINT_OK;
 }
+#endif
 
 // ---------------------------------------------------------------------------
 // Arithmetic.
+#if RT_BIGINT
 static obj_t big_result_op(int op, const bigint_t *a, const bigint_t *b) {
     obj_int_t *r = new_big();
     bigint_status_t st;
@@ -323,6 +422,9 @@ static obj_t big_result_op(int op, const bigint_t *a, const bigint_t *b) {
     return normalise(r);
 }
 
+#endif
+
+#if RT_FLOAT
 static obj_t int_pow_float(obj_t lhs, obj_t rhs) {
     rt_float_t a = int_to_float(lhs);
     rt_float_t b = int_to_float(rhs);
@@ -331,7 +433,15 @@ static obj_t int_pow_float(obj_t lhs, obj_t rhs) {
     }
     return float_new(pow(a, b));
 }
+#else
+static noreturn obj_t int_pow_float(obj_t lhs, obj_t rhs) {
+    (void)lhs;
+    (void)rhs;
+    rt_raise_value_error("negative power with no float support");
+}
+#endif
 
+#if RT_BIGINT
 static obj_t compare_big(int op, const bigint_t *a, const bigint_t *b) {
     int c = bigint_cmp(a, b);
     switch (op) {
@@ -357,11 +467,15 @@ obj_t int_big_binary_op(int op, obj_t lhs, obj_t rhs) {
         op += OP_OR - OP_INPLACE_OR;
     }
     if (op == OP_TRUE_DIVIDE) {
+#if RT_FLOAT
         rt_float_t b = int_to_float(rhs);
         if (b == 0) {
             rt_raise(&type_ZeroDivisionError, "divide by zero");
         }
         return float_new(int_to_float(lhs) / b);
+#else
+        return OBJ_NULL;
+#endif
     }
     bigint_t ta, tb;
     const bigint_t *a = as_big(lhs, &ta);
@@ -377,6 +491,24 @@ obj_t int_big_binary_op(int op, obj_t lhs, obj_t rhs) {
     }
     return big_result_op(op, a, b);
 }
+
+// A small-int result that does not fit: computed again with big ints.
+static obj_t promote(int op, obj_t lhs, obj_t rhs) {
+    return int_big_binary_op(op, lhs, rhs);
+}
+#else
+// No int is big: only a bool operand brings a call here.
+obj_t int_big_binary_op(int op, obj_t lhs, obj_t rhs) {
+    return int_binary_op(op, small_int(small_value(lhs)), small_int(small_value(rhs)));
+}
+
+static noreturn obj_t promote(int op, obj_t lhs, obj_t rhs) {
+    (void)op;
+    (void)lhs;
+    (void)rhs;
+    overflow();
+}
+#endif
 
 static rt_int_t floor_div(rt_int_t a, rt_int_t b) {
     rt_int_t q = a / b;
@@ -406,7 +538,7 @@ static obj_t small_pow(obj_t lhs, obj_t rhs) {
         if (e & 1) {
             rt_int_t t;
             if (__builtin_mul_overflow(r, b, &t) || !small_int_fits(t)) {
-                return int_big_binary_op(OP_POWER, lhs, rhs);
+                return promote(OP_POWER, lhs, rhs);
             }
             r = t;
         }
@@ -414,7 +546,7 @@ static obj_t small_pow(obj_t lhs, obj_t rhs) {
         if (e > 0) {
             rt_int_t t;
             if (__builtin_mul_overflow(b, b, &t) || !small_int_fits(t)) {
-                return int_big_binary_op(OP_POWER, lhs, rhs);
+                return promote(OP_POWER, lhs, rhs);
             }
             b = t;
         }
@@ -438,7 +570,7 @@ static obj_t small_shift(int op, rt_int_t a, rt_int_t n, obj_t lhs, obj_t rhs) {
             return small_int(r);
         }
     }
-    return int_big_binary_op(OP_LSHIFT, lhs, rhs);
+    return promote(OP_LSHIFT, lhs, rhs);
 }
 
 // Both operands are small ints.
@@ -479,7 +611,7 @@ obj_t int_binary_op(int op, obj_t lhs, obj_t rhs) {
             if (!__builtin_mul_overflow(a, b, &r) && small_int_fits(r)) {
                 return small_int(r);
             }
-            return int_big_binary_op(op, lhs, rhs);
+            return promote(op, lhs, rhs);
         }
         case OP_FLOOR_DIVIDE:
             if (b == 0) {
@@ -494,11 +626,13 @@ obj_t int_binary_op(int op, obj_t lhs, obj_t rhs) {
                 rt_raise(&type_ZeroDivisionError, "divide by zero");
             }
             return small_int(floor_mod(a, b));
+#if RT_FLOAT
         case OP_TRUE_DIVIDE:
             if (b == 0) {
                 rt_raise(&type_ZeroDivisionError, "divide by zero");
             }
             return float_new(int_to_float(lhs) / int_to_float(rhs));
+#endif
         case OP_POWER:
             return small_pow(lhs, rhs);
         default:
@@ -509,7 +643,7 @@ obj_t int_binary_op(int op, obj_t lhs, obj_t rhs) {
 static bool is_sequence(obj_t o) {
     const type_t *t = obj_type(o);
     return t == &type_str || t == &type_bytes || t == &type_list || t == &type_tuple
-           || t == &type_bytearray;
+           || (RT_BYTEARRAY && t == &type_bytearray);
 }
 
 // The int type's binary_op slot: lhs is an int (small or big).
@@ -523,6 +657,7 @@ static obj_t int_type_binary_op(int op, obj_t lhs, obj_t rhs) {
     if (obj_is_int(rhs)) {
         return int_big_binary_op(op, lhs, rhs);
     }
+#if RT_FLOAT
     if (obj_is_type(rhs, &type_float)) {
         return float_binary_op(op, int_to_float(lhs), rhs);
     }
@@ -530,6 +665,7 @@ static obj_t int_type_binary_op(int op, obj_t lhs, obj_t rhs) {
         extern obj_t complex_binary_op_reflect(int op, obj_t lhs, obj_t rhs);
         return complex_binary_op_reflect(op, lhs, rhs);
     }
+#endif
     if ((op == OP_MULTIPLY || op == OP_INPLACE_MULTIPLY) && is_sequence(rhs)) {
         return obj_type(rhs)->binary_op(OP_MULTIPLY, rhs, lhs);
     }
@@ -541,6 +677,10 @@ static obj_t int_unary_op(int op, obj_t o) {
     if (obj_is_small_int(o)) {
         return OBJ_NULL;
     }
+#if !RT_BIGINT
+    (void)op;
+    return OBJ_NULL;
+#else
     const bigint_t *a = &((obj_int_t *)o)->big;
     switch (op) {
         case OP_BOOL:
@@ -568,6 +708,7 @@ static obj_t int_unary_op(int op, obj_t o) {
         default:
             return OBJ_NULL;
     }
+#endif
 }
 
 obj_t int_pow3(obj_t base, obj_t exp, obj_t mod) {
@@ -580,6 +721,9 @@ obj_t int_pow3(obj_t base, obj_t exp, obj_t mod) {
     if (int_sign(exp) < 0) {
         return small_int(0);
     }
+#if !RT_BIGINT
+    rt_raise(&type_NotImplementedError, "3-arg pow() not supported");
+#else
     bigint_t ta, tb, tc;
     const bigint_t *a = as_big(base, &ta);
     const bigint_t *e = as_big(exp, &tb);
@@ -587,19 +731,25 @@ obj_t int_pow3(obj_t base, obj_t exp, obj_t mod) {
     obj_int_t *r = new_big();
     check(bigint_pow_mod(&r->big, a, e, m));
     return normalise(r);
+#endif
 }
 
 void int_print(const print_t *p, obj_t o, int base, bool upper) {
+#if !RT_BIGINT
+    o = small_int(small_value(o));
+    if (true) {
+#else
     if (obj_is_small_int(o) && base == 10) {
-        char buf[32];
+#endif
+        char buf[72];
         rt_int_t v = small_int_value(o);
         int n = 0;
-        unsigned long long u = v < 0 ? (unsigned long long)(-(long long)v) : (unsigned long long)v;
+        rt_uint_t u = v < 0 ? -(rt_uint_t)v : (rt_uint_t)v;
         char *end = buf + sizeof(buf);
         char *q = end;
         do {
-            *--q = (char)('0' + u % 10);
-            u /= 10;
+            *--q = (upper ? "0123456789ABCDEF" : "0123456789abcdef")[u % (unsigned)base];
+            u /= (unsigned)base;
         } while (u);
         if (v < 0) {
             *--q = '-';
@@ -608,6 +758,7 @@ void int_print(const print_t *p, obj_t o, int base, bool upper) {
         print_strn(p, q, (size_t)n);
         return;
     }
+#if RT_BIGINT
     bigint_t tmp;
     const bigint_t *a = as_big(o, &tmp);
     size_t cap = bigint_str_size(a, base);
@@ -616,6 +767,7 @@ void int_print(const print_t *p, obj_t o, int base, bool upper) {
     check(bigint_to_str(a, base, upper, buf, &len));
     print_strn(p, buf, len);
     gc_free(buf);
+#endif
 }
 
 static void int_type_print(const print_t *p, obj_t o, print_kind_t kind) {
@@ -653,9 +805,11 @@ static obj_t int_make_new(const type_t *t, size_t n_args, size_t n_kw, const obj
         if (x == OBJ_TRUE || x == OBJ_FALSE) {
             return small_int(x == OBJ_TRUE);
         }
+#if RT_FLOAT
         if (obj_is_type(x, &type_float)) {
             return int_from_float(float_value(x));
         }
+#endif
         if (obj_is_str(x) || obj_is_bytes_like(x)) {
             size_t len;
             const char *s = str_get_data(x, &len);

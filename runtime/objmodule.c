@@ -79,8 +79,10 @@ extern const obj_module_t module_time, module_array, module_binascii, module_hea
 
 static const builtin_module_t builtin_modules[] = {
     {QSTR_builtins, &module_builtins},
+#if RT_MOD_MICROPYTHON
     {QSTR_micropython, &module_micropython},
     {Q_gc, &module_gc},
+#endif
 #if RT_MOD_MATH
     {Q_math, &module_math},
 #endif
@@ -96,12 +98,16 @@ static const builtin_module_t builtin_modules[] = {
 #if RT_MOD_JSON
     {Q_json, &module_json},
 #endif
+#if RT_MOD_SMALL
     {Q_time, &module_time},
     {Q_array, &module_array},
-    {Q_binascii, &module_binascii},
     {Q_heapq, &module_heapq},
     {Q_random, &module_random},
     {Q_errno, &module_errno},
+#endif
+#if RT_MOD_BINASCII
+    {Q_binascii, &module_binascii},
+#endif
 };
 
 obj_t builtins_find_module(qstr_t name) {

@@ -49,7 +49,7 @@ obj_t str_from_vstr(const type_t *t, vstr_t *v) {
 }
 
 bool obj_is_bytes_like(obj_t o) {
-    return obj_is_type(o, &type_bytes) || obj_is_type(o, &type_bytearray);
+    return obj_is_type(o, &type_bytes) || (RT_BYTEARRAY && obj_is_type(o, &type_bytearray));
 }
 
 const char *str_get_data(obj_t o, size_t *len) {
@@ -63,7 +63,7 @@ const char *str_get_data(obj_t o, size_t *len) {
         *len = s->len;
         return (const char *)s->data;
     }
-    if (t == &type_bytearray || t == &type_memoryview || t == &type_array) {
+    if (RT_BYTEARRAY && (t == &type_bytearray || t == &type_memoryview || t == &type_array)) {
         const obj_array_t *a = OBJ_TO_PTR(o);
         *len = a->len;
         return (const char *)a->items;
@@ -343,11 +343,11 @@ static obj_t bytes_make_new(const type_t *t, size_t n_args, size_t n_kw, const o
 // Helpers for methods.
 static const type_t *self_type(obj_t o) {
     const type_t *t = obj_type(o);
-    return t == &type_bytearray ? &type_bytes : t;
+    return RT_BYTEARRAY && t == &type_bytearray ? &type_bytes : t;
 }
 
 static obj_t new_like(obj_t self, const char *data, size_t len) {
-    if (obj_type(self) == &type_bytearray) {
+    if (RT_BYTEARRAY && obj_type(self) == &type_bytearray) {
         return bytearray_new(len, (const uint8_t *)data);
     }
     if (self_type(self) == &type_bytes) {
@@ -776,7 +776,7 @@ static obj_t str_replace(size_t n_args, const obj_t *args) {
         vstr_clear(&v);
         return self;
     }
-    if (obj_type(self) == &type_bytearray) {
+    if (RT_BYTEARRAY && obj_type(self) == &type_bytearray) {
         obj_t r = bytearray_new(v.len, (const uint8_t *)v.buf);
         vstr_clear(&v);
         return r;
@@ -833,7 +833,7 @@ static obj_t case_map(obj_t self, bool upper) {
         }
         vstr_add_byte(&v, (uint8_t)c);
     }
-    if (obj_type(self) == &type_bytearray) {
+    if (RT_BYTEARRAY && obj_type(self) == &type_bytearray) {
         obj_t r = bytearray_new(v.len, (const uint8_t *)v.buf);
         vstr_clear(&v);
         return r;
@@ -997,7 +997,7 @@ obj_t bytes_fromhex_data(const char *s, size_t len, const type_t *t) {
         vstr_add_byte(&v, (uint8_t)(hi * 16 + lo));
         i += 2;
     }
-    if (t == &type_bytearray) {
+    if (RT_BYTEARRAY && t == &type_bytearray) {
         obj_t r = bytearray_new(v.len, (const uint8_t *)v.buf);
         vstr_clear(&v);
         return r;
@@ -1041,13 +1041,17 @@ static BUILTIN_FUN_VAR(bytes_decode_obj, 1, 3, bytes_decode);
 static BUILTIN_FUN_VAR(bytes_hex_obj, 1, 2, bytes_hex);
 static BUILTIN_FUN_2(bytes_fromhex_fun_obj, bytes_fromhex);
 const obj_wrapper_t bytes_fromhex_obj = {{&type_classmethod}, ROM_PTR(&bytes_fromhex_fun_obj)};
+#if RT_STR_FORMAT
 static BUILTIN_FUN_KW(str_format_obj, 1, str_format_method);
+#define STR_FORMAT_METHOD ROM_ENTRY(QSTR_format, &str_format_obj),
+#else
+#define STR_FORMAT_METHOD
+#endif
 
 #define COMMON_STR_METHODS                                 \
     ROM_ENTRY(QSTR_count, &str_count_obj),                 \
     ROM_ENTRY(QSTR_endswith, &str_endswith_obj),           \
     ROM_ENTRY(QSTR_find, &str_find_obj),                   \
-    ROM_ENTRY(QSTR_format, &str_format_obj),               \
     ROM_ENTRY(QSTR_index, &str_index_obj),                 \
     ROM_ENTRY(QSTR_isalpha, &str_isalpha_obj),             \
     ROM_ENTRY(QSTR_isdigit, &str_isdigit_obj),             \
@@ -1073,12 +1077,14 @@ static BUILTIN_FUN_KW(str_format_obj, 1, str_format_method);
 
 static const map_elem_t str_locals_table[] = {
     COMMON_STR_METHODS,
+    STR_FORMAT_METHOD
     ROM_ENTRY(Q_encode, &str_encode_obj),
 };
 static ROM_DICT(str_locals, str_locals_table);
 
 static const map_elem_t bytes_locals_table[] = {
     COMMON_STR_METHODS,
+    STR_FORMAT_METHOD
     ROM_ENTRY(Q_decode, &bytes_decode_obj),
     ROM_ENTRY(Q_fromhex, &bytes_fromhex_obj),
     ROM_ENTRY(Q_hex, &bytes_hex_obj),
@@ -1116,7 +1122,7 @@ obj_t str_binary_op(int op, obj_t lhs, obj_t rhs) {
     const type_t *lt = self_type(lhs);
     size_t la;
     const char *a = str_get_data(lhs, &la);
-    if (op == OP_MODULO) {
+    if (RT_STR_FORMAT && op == OP_MODULO) {
         obj_t r;
         if (obj_is_type(rhs, &type_tuple)) {
             obj_tuple_t *t = OBJ_TO_PTR(rhs);

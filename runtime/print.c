@@ -22,6 +22,7 @@ void print_str(const print_t *p, const char *s) {
     p->write(p->data, s, strlen(s));
 }
 
+#if RT_PRINTF_LIBC
 void print_vprintf(const print_t *p, const char *fmt, va_list ap) {
     char small[256];
     va_list ap2;
@@ -40,6 +41,109 @@ void print_vprintf(const print_t *p, const char *fmt, va_list ap) {
     p->write(p->data, big, (size_t)n);
     gc_free(big);
 }
+#else
+// The conversions the runtime's messages use, without the C library's
+// printf family: %d %i %u %x %X %c %s %p %%, the flag 0, a width, a
+// precision (. digits or .*) for %s, and the length modifiers l and z
+// (no ll: numbers are converted in an unsigned long).
+void print_vprintf(const print_t *p, const char *fmt, va_list ap) {
+    while (*fmt) {
+        const char *run = fmt;
+        while (*fmt && *fmt != '%') {
+            fmt++;
+        }
+        if (fmt > run) {
+            p->write(p->data, run, (size_t)(fmt - run));
+        }
+        if (*fmt == '\0') {
+            break;
+        }
+        fmt++;
+        char pad = ' ';
+        if (*fmt == '0') {
+            pad = '0';
+            fmt++;
+        }
+        size_t width = 0;
+        while (*fmt >= '0' && *fmt <= '9') {
+            width = width * 10 + (size_t)(*fmt++ - '0');
+        }
+        size_t prec = (size_t)-1;
+        if (*fmt == '.') {
+            fmt++;
+            if (*fmt == '*') {
+                fmt++;
+                prec = (size_t)va_arg(ap, int);
+            } else {
+                for (prec = 0; *fmt >= '0' && *fmt <= '9'; fmt++) {
+                    prec = prec * 10 + (size_t)(*fmt - '0');
+                }
+            }
+        }
+        bool is_long = false;
+        while (*fmt == 'l' || *fmt == 'z') {
+            is_long = *fmt++ == 'l' || sizeof(size_t) > sizeof(int);
+        }
+        char buf[24];
+        const char *end = buf + sizeof(buf);
+        const char *s = end;
+        char conv = *fmt ? *fmt++ : '%';
+        unsigned long u;
+        bool neg = false;
+        unsigned base = 10;
+        switch (conv) {
+            case 'd':
+            case 'i': {
+                long v = is_long ? va_arg(ap, long) : va_arg(ap, int);
+                neg = v < 0;
+                u = neg ? -(unsigned long)v : (unsigned long)v;
+                goto number;
+            }
+            case 'p':
+                u = (uintptr_t)va_arg(ap, void *);
+                base = 16;
+                goto number;
+            case 'u':
+            case 'x':
+            case 'X':
+                u = is_long ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+                base = conv == 'u' ? 10 : 16;
+            number : {
+                char *q = buf + sizeof(buf);
+                do {
+                    *--q = (conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef")[u % base];
+                    u /= base;
+                } while (u);
+                if (neg) {
+                    *--q = '-';
+                }
+                s = q;
+                break;
+            }
+            case 'c':
+                buf[0] = (char)va_arg(ap, int);
+                s = buf;
+                end = buf + 1;
+                break;
+            case 's':
+                s = va_arg(ap, const char *);
+                end = s;
+                while (*end && (size_t)(end - s) < prec) {
+                    end++;
+                }
+                break;
+            default:
+                s = fmt - 1;
+                end = fmt;
+                break;
+        }
+        for (size_t n = (size_t)(end - s); n < width; n++) {
+            p->write(p->data, &pad, 1);
+        }
+        p->write(p->data, s, (size_t)(end - s));
+    }
+}
+#endif
 
 void print_printf(const print_t *p, const char *fmt, ...) {
     va_list ap;

@@ -20,6 +20,7 @@ typedef struct qentry {
     uint32_t hash;
 } qentry_t;
 
+#if RT_QSTR_HASH_TABLE
 // Builtin ids have their hashes computed once at start-up, and a lookup
 // table in static memory, so the GC heap holds only interned strings.
 static uint16_t builtin_hash[Q_NUM_BUILTIN];
@@ -28,6 +29,7 @@ enum {
 };
 _Static_assert(Q_NUM_BUILTIN * 2 <= BUILTIN_TABLE_SIZE, "builtin qstr table too small");
 static uint16_t builtin_table[BUILTIN_TABLE_SIZE];
+#endif
 
 typedef struct qpool {
     size_t n_dyn;        // dynamic entries in use
@@ -82,7 +84,12 @@ size_t rtq_len(qstr_t q) {
 
 uint32_t rtq_hash(qstr_t q) {
     if (q < Q_NUM_BUILTIN) {
+#if RT_QSTR_HASH_TABLE
         return builtin_hash[q];
+#else
+        const char *s = builtin_text(q);
+        return rt_str_hash((const uint8_t *)s, strlen(s));
+#endif
     }
     if (q < dyn_base) {
         return rt_frozen_table.qstrs[q - Q_NUM_BUILTIN].hash;
@@ -113,8 +120,9 @@ static void grow_table(void) {
 
 void rtq_init(void) {
     memset(&pool, 0, sizeof(pool));
-    memset(builtin_table, 0, sizeof(builtin_table));
     dyn_base = rt_frozen_qstr_end();
+#if RT_QSTR_HASH_TABLE
+    memset(builtin_table, 0, sizeof(builtin_table));
     for (qstr_t q = 1; q < Q_NUM_BUILTIN; q++) {
         const char *s = builtin_text(q);
         builtin_hash[q] = (uint16_t)rt_str_hash((const uint8_t *)s, strlen(s));
@@ -124,6 +132,7 @@ void rtq_init(void) {
         }
         builtin_table[i] = (uint16_t)q;
     }
+#endif
 }
 
 static bool same(qstr_t q, uint32_t h, const char *s, size_t len) {
@@ -132,11 +141,20 @@ static bool same(qstr_t q, uint32_t h, const char *s, size_t len) {
 
 qstr_t rtq_find(const char *s, size_t len) {
     uint32_t h = rt_str_hash((const uint8_t *)s, len);
+#if RT_QSTR_HASH_TABLE
     for (size_t i = h & (BUILTIN_TABLE_SIZE - 1); builtin_table[i] != 0; i = (i + 1) & (BUILTIN_TABLE_SIZE - 1)) {
         if (same(builtin_table[i], h, s, len)) {
             return builtin_table[i];
         }
     }
+#else
+    for (qstr_t q = 1; q < Q_NUM_BUILTIN; q++) {
+        const char *t = builtin_text(q);
+        if (strlen(t) == len && memcmp(t, s, len) == 0) {
+            return q;
+        }
+    }
+#endif
     qstr_t frozen = rt_frozen_qstr_find(s, len, h);
     if (frozen != QSTR_NULL || pool.table_cap == 0) {
         return frozen;

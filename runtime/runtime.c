@@ -360,7 +360,7 @@ static obj_t equal_not_equal(int op, obj_t a, obj_t b) {
     bool want_eq = op == OP_EQUAL;
     if (a == b) {
         // NaN is the one value not equal to itself.
-        if (obj_is_type(a, &type_float) && float_value(a) != float_value(a)) {
+        if (RT_FLOAT && obj_is_type(a, &type_float) && float_value(a) != float_value(a)) {
             return OBJ_BOOL(!want_eq);
         }
         return OBJ_BOOL(want_eq);

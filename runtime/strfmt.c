@@ -6,6 +6,8 @@
 
 #include "obj.h"
 
+#if RT_STR_FORMAT
+
 typedef struct spec {
     char fill;
     char align;     // '<', '>', '^', '=' or 0 for the type's default
@@ -631,3 +633,5 @@ obj_t str_format_method(size_t n_args, const obj_t *args, map_t *kw) {
     }
     return str_from_vstr(&type_str, &v);
 }
+
+#endif // RT_STR_FORMAT

@@ -574,7 +574,11 @@ outer:
         ENTRY(BUILD_SET): {
             size_t n = decode_uint(&ip);
             sp -= (rt_int_t)n - 1;
+#if RT_SET
             SET_TOP(set_new(&type_set, n, sp));
+#else
+            rt_raise(&type_NotImplementedError, "set not supported");
+#endif
             DISPATCH();
         }
         ENTRY(BUILD_SLICE): {
@@ -596,7 +600,7 @@ outer:
             } else if ((n & 3) == 1) {
                 dict_store(target, sp[0], sp[-1]);
                 sp -= 2;
-            } else {
+            } else if (RT_SET) {   // without sets BUILD_SET has raised
                 set_store(target, sp[0]);
                 sp--;
             }

@@ -2,12 +2,14 @@
 // operation for operation so that every result matches v1.28 bit for bit
 // (including where it is not the shortest or the correctly rounded answer).
 // The reference builds scale in long double, whose width differs between
-// them; both widths are offered (numfmt_wide_t).
+// them; both widths are offered (numfmt_wide_t), with the compiler's types
+// on x86 and in software (util/f128.c) on every target.
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "util/f128.h"
 #include "util/numfmt.h"
 
 // Once the decimal mantissa reaches this, more digits cannot be kept
@@ -21,17 +23,27 @@ enum {
     NO_DOT = 255,               // `dec` value meaning "no decimal point"
 };
 
-// The wide type of each flavour. Without __float128 (or on hosts whose long
-// double is already binary128) long double stands in for what is missing.
+// The compiler's own wide types where they are cheap: the x87's long double
+// for the extended flavour and GCC's __float128 (x86) for the quad flavour.
+// Elsewhere util/f128.c computes the same bits; that includes targets whose
+// long double is binary128 (RISC-V, aarch64), where it is software anyway
+// and libgcc's quad routines would cost far more flash than f128.c.
+#if LDBL_MANT_DIG == 64
+#define HAVE_NATIVE_EXTENDED 1
 typedef long double extended_t;
+#else
+#define HAVE_NATIVE_EXTENDED 0
+#endif
 #if defined(__SIZEOF_FLOAT128__) && LDBL_MANT_DIG != 113
+#define HAVE_NATIVE_QUAD 1
 typedef __float128 quad_t;
 #else
-typedef long double quad_t;
+#define HAVE_NATIVE_QUAD 0
 #endif
 
 // num * 10^dec_exp by binary powering, each step rounded to the wide type.
-// The same text is instantiated once per wide type.
+// The same text is instantiated once per native wide type; scale_soft()
+// repeats it with util/f128.c.
 #define DEFINE_SCALE_BY_TEN(name, wide_t) \
     static wide_t name(wide_t num, int dec_exp) { \
         if (dec_exp == 0 || num == (wide_t)0) { \
@@ -52,23 +64,95 @@ typedef long double quad_t;
         return num; \
     }
 
+#if HAVE_NATIVE_EXTENDED
 DEFINE_SCALE_BY_TEN(scale_extended, extended_t)
+#endif
+#if HAVE_NATIVE_QUAD
 DEFINE_SCALE_BY_TEN(scale_quad, quad_t)
+#endif
+
+// 10^(2^k) as the binary powering computes it by squaring 10 again and
+// again, rounded to binary128 (quad) and to 64 bits (extended), as IEEE
+// binary128 bits {hi, lo}. The next square, 10^8192, overflows to inf.
+// Parsing and formatting doubles use the rows up to 10^256; the larger ones
+// only meet results that overflow or underflow a double anyway.
+static const struct {
+    f128_t quad;
+    f128_t extended;
+} ten_to_two_to[] = {
+    {{0x4002400000000000ull, 0x0000000000000000ull}, {0x4002400000000000ull, 0x0000000000000000ull}},  // 10^1
+    {{0x4005900000000000ull, 0x0000000000000000ull}, {0x4005900000000000ull, 0x0000000000000000ull}},  // 10^2
+    {{0x400c388000000000ull, 0x0000000000000000ull}, {0x400c388000000000ull, 0x0000000000000000ull}},  // 10^4
+    {{0x40197d7840000000ull, 0x0000000000000000ull}, {0x40197d7840000000ull, 0x0000000000000000ull}},  // 10^8
+    {{0x40341c37937e0800ull, 0x0000000000000000ull}, {0x40341c37937e0800ull, 0x0000000000000000ull}},  // 10^16
+    {{0x40693b8b5b5056e1ull, 0x6b3be04000000000ull}, {0x40693b8b5b5056e1ull, 0x6b3c000000000000ull}},  // 10^32
+    {{0x40d384f03e93ff9full, 0x4daa797ed6e38ed6ull}, {0x40d384f03e93ff9full, 0x4daa000000000000ull}},  // 10^64
+    {{0x41a827748f9301d3ull, 0x19bf8cde66d86d62ull}, {0x41a827748f9301d3ull, 0x19be000000000000ull}},  // 10^128
+    {{0x435154fdd7f73bf3ull, 0xbd1bbb77203731feull}, {0x435154fdd7f73bf3ull, 0xbd18000000000000ull}},  // 10^256
+    {{0x46a3c633415d4c1dull, 0x238d98cab8a978a1ull}, {0x46a3c633415d4c1dull, 0x2384000000000000ull}},  // 10^512
+    {{0x4d4892eceb0d02eaull, 0x182eca1a7a51e317ull}, {0x4d4892eceb0d02eaull, 0x181e000000000000ull}},  // 10^1024
+    {{0x5a923d1676bb8a7aull, 0xbbc94e9a519c6536ull}, {0x5a923d1676bb8a7aull, 0xbbae000000000000ull}},  // 10^2048
+    {{0x752588c0a4051441ull, 0x2f3592982a7f0096ull}, {0x752588c0a4051441ull, 0x2ef2000000000000ull}},  // 10^4096
+};
+
+enum {
+    TEN_POWERS = sizeof(ten_to_two_to) / sizeof(ten_to_two_to[0]),
+};
+
+// scale_by_ten in software. The squares come from the table, so only the
+// steps that change num are computed.
+static f128_t scale_soft(f128_t num, int dec_exp, f128_prec_t prec) {
+    if (dec_exp == 0 || f128_is_zero(num)) {
+        return num;
+    }
+    bool divide = dec_exp < 0;
+    unsigned n = divide ? 0u - (unsigned)dec_exp : (unsigned)dec_exp;
+    const f128_t inf = {0x7fff000000000000ull, 0};
+    for (unsigned k = 0; n != 0; k++, n >>= 1) {
+        if (n & 1) {
+            f128_t power = k >= TEN_POWERS ? inf
+                : prec == F128_QUAD        ? ten_to_two_to[k].quad
+                                           : ten_to_two_to[k].extended;
+            num = divide ? f128_div(num, power, prec) : f128_mul(num, power, prec);
+        }
+    }
+    return num;
+}
+
+static f128_prec_t soft_prec(numfmt_wide_t w) {
+    return w == NUMFMT_QUAD || w == NUMFMT_QUAD_SOFT ? F128_QUAD : F128_EXTENDED;
+}
 
 // mantissa * 10^exp rounded to double (the last step of parsing).
 static double scale_to_double(numfmt_wide_t w, uint64_t mantissa, int exp) {
+#if HAVE_NATIVE_QUAD
     if (w == NUMFMT_QUAD) {
         return (double)scale_quad((quad_t)mantissa, exp);
     }
-    return (double)scale_extended((extended_t)mantissa, exp);
+#endif
+#if HAVE_NATIVE_EXTENDED
+    if (w == NUMFMT_EXTENDED) {
+        return (double)scale_extended((extended_t)mantissa, exp);
+    }
+#endif
+    return f128_to_double(scale_soft(f128_from_u64(mantissa), exp, soft_prec(w)));
 }
 
 // f * 10^exp rounded half up to an integer (the digits of formatting).
 static uint64_t scale_to_mantissa(numfmt_wide_t w, double f, int exp) {
+#if HAVE_NATIVE_QUAD
     if (w == NUMFMT_QUAD) {
         return (uint64_t)(scale_quad((quad_t)f, exp) + (quad_t)0.5);
     }
-    return (uint64_t)(scale_extended((extended_t)f, exp) + (extended_t)0.5);
+#endif
+#if HAVE_NATIVE_EXTENDED
+    if (w == NUMFMT_EXTENDED) {
+        return (uint64_t)(scale_extended((extended_t)f, exp) + (extended_t)0.5);
+    }
+#endif
+    f128_prec_t prec = soft_prec(w);
+    f128_t scaled = scale_soft(f128_from_double(f), exp, prec);
+    return f128_to_u64(f128_add(scaled, f128_from_double(0.5), prec));
 }
 
 // ---------------------------------------------------------------------------

@@ -31,6 +31,11 @@ typedef enum numfmt_wide {
     // IEEE binary128: the WebAssembly port (which printed the corpus .exp
     // outputs) and aarch64 builds.
     NUMFMT_QUAD,
+    // The same results computed in software (util/f128.c). The two above
+    // use the compiler's x87 long double and __float128 on x86 and these
+    // everywhere else (32-bit Arm has neither type).
+    NUMFMT_EXTENDED_SOFT,
+    NUMFMT_QUAD_SOFT,
 } numfmt_wide_t;
 
 // A parsed number: a float, or a complex when is_complex.

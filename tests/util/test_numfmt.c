@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <math.h>
 #include <cmocka.h>
@@ -145,7 +146,11 @@ static void test_quad_flavour_prints_like_the_webassembly_port(void **state) {
         char buf[NUMFMT_REPR_SIZE];
         numfmt_repr(NUMFMT_EXTENDED, from_bits(cases[i].bits), buf);
         assert_string_equal(buf, cases[i].extended);
+        numfmt_repr(NUMFMT_EXTENDED_SOFT, from_bits(cases[i].bits), buf);
+        assert_string_equal(buf, cases[i].extended);
         numfmt_repr(NUMFMT_QUAD, from_bits(cases[i].bits), buf);
+        assert_string_equal(buf, cases[i].quad);
+        numfmt_repr(NUMFMT_QUAD_SOFT, from_bits(cases[i].bits), buf);
         assert_string_equal(buf, cases[i].quad);
     }
 }
@@ -248,6 +253,96 @@ static void test_format_float_matches_official_output(void **state) {
             fail();
         }
         assert_int_equal(len, (int)strlen(buf));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The software flavours (util/f128.c, what 32-bit Arm builds get) against
+// the compiler's long double and __float128 on this host.
+
+static const struct {
+    numfmt_wide_t native;
+    numfmt_wide_t soft;
+} flavour_pairs[] = {
+    {NUMFMT_EXTENDED, NUMFMT_EXTENDED_SOFT},
+    {NUMFMT_QUAD, NUMFMT_QUAD_SOFT},
+};
+
+static void check_same_parse(numfmt_wide_t native, numfmt_wide_t soft, const char *text) {
+    double a = 0;
+    double b = 0;
+    const char *end_a = numfmt_parse_decimal(native, text, strlen(text), &a);
+    const char *end_b = numfmt_parse_decimal(soft, text, strlen(text), &b);
+    assert_ptr_equal(end_a, end_b);
+    if (memcmp(&a, &b, sizeof(a)) != 0) {
+        fail_msg("flavour %d parses %s as %a, software flavour as %a", native, text, a, b);
+    }
+}
+
+static void check_same_format(numfmt_wide_t native, numfmt_wide_t soft, double f, char fmt,
+    int prec, char sign) {
+    char a[NUMFMT_BUF_SIZE];
+    char b[NUMFMT_BUF_SIZE];
+    numfmt_format_float(native, f, a, sizeof(a), fmt, prec, sign);
+    numfmt_format_float(soft, f, b, sizeof(b), fmt, prec, sign);
+    if (strcmp(a, b) != 0) {
+        fail_msg("flavour %d formats %a ('%c', %d) as %s, software flavour as %s", native, f, fmt,
+            prec, a, b);
+    }
+}
+
+static void test_soft_flavours_print_and_parse_every_table_case_alike(void **state) {
+    (void)state;
+    for (size_t p = 0; p < sizeof(flavour_pairs) / sizeof(flavour_pairs[0]); p++) {
+        numfmt_wide_t native = flavour_pairs[p].native;
+        numfmt_wide_t soft = flavour_pairs[p].soft;
+        for (size_t i = 0; i < sizeof(repr_cases) / sizeof(repr_cases[0]); i++) {
+            const char *text = repr_cases[i].literal;
+            double a = parse_or_fail(native, text);
+            double b = parse_or_fail(soft, text);
+            assert_memory_equal(&a, &b, sizeof(a));
+            check_same_format(native, soft, a, 'g', NUMFMT_REPR_PREC, 0);
+        }
+        for (size_t i = 0; i < sizeof(format_cases) / sizeof(format_cases[0]); i++) {
+            check_same_format(native, soft, format_cases[i].value, format_cases[i].fmt,
+                format_cases[i].prec, format_cases[i].sign);
+        }
+    }
+}
+
+static uint64_t next_random(uint64_t *state) {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+// Random doubles of every magnitude (subnormals included) in every format,
+// and random decimal texts with exponents well past the double range.
+static void test_soft_flavours_print_and_parse_random_numbers_alike(void **state) {
+    (void)state;
+    static const char fmts[] = "eEfFgG";
+    uint64_t rng = 0x2545f4914f6cdd1dull;
+    for (int i = 0; i < 20000; i++) {
+        uint64_t bits = next_random(&rng);
+        if (i % 2) {
+            // Ordinary magnitudes, where 'f' and 'g' print digits.
+            bits = (bits & 0x800fffffffffffffull) | (1000 + next_random(&rng) % 60) << 52;
+        }
+        double f = from_bits(bits);
+        int prec = (int)(next_random(&rng) % 24) - 1;
+        char fmt = fmts[next_random(&rng) % 6];
+        char text[64];
+        snprintf(text, sizeof(text), "%llu.%llue%d",
+            (unsigned long long)(next_random(&rng) >> (next_random(&rng) % 64)),
+            (unsigned long long)(next_random(&rng) >> (next_random(&rng) % 64)),
+            (int)(next_random(&rng) % 1400) - 700);
+        for (size_t p = 0; p < sizeof(flavour_pairs) / sizeof(flavour_pairs[0]); p++) {
+            check_same_format(flavour_pairs[p].native, flavour_pairs[p].soft, f, 'g',
+                NUMFMT_REPR_PREC, 0);
+            check_same_format(flavour_pairs[p].native, flavour_pairs[p].soft, f, fmt, prec, 0);
+            check_same_parse(flavour_pairs[p].native, flavour_pairs[p].soft, text);
+        }
     }
 }
 
@@ -368,6 +463,8 @@ int main(void) {
         cmocka_unit_test(test_repr_parses_back_to_the_same_double),
         cmocka_unit_test(test_quad_flavour_prints_like_the_webassembly_port),
         cmocka_unit_test(test_format_float_matches_official_output),
+        cmocka_unit_test(test_soft_flavours_print_and_parse_every_table_case_alike),
+        cmocka_unit_test(test_soft_flavours_print_and_parse_random_numbers_alike),
         cmocka_unit_test(test_parse_rejects_what_micropython_rejects),
         cmocka_unit_test(test_parse_reads_imaginary_and_complex_text),
         cmocka_unit_test(test_parse_keeps_mantissa_digits_and_exponent),

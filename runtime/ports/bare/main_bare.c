@@ -1,8 +1,7 @@
 // runtime/ports/bare/main_bare.c: main of the VM-only firmware. Runs every
-// frozen module (or, in an image without frozen modules, every linked .mpy
-// file) in turn, each on a fresh VM. An image of more than one module
-// brackets each one's output with marker lines so a test can split the
-// console stream:
+// frozen module (mpy-freeze's output, linked into the image) in turn, each
+// on a fresh VM. An image of more than one module brackets each one's
+// output with marker lines so a test can split the console stream:
 //     "\x1e" "begin NAME\n"  ...output...  "\x1e" "end NAME STATUS\n"
 // and "\x1e" "done\n" after the last. A test that saw a module crash the
 // board restarts it from the next one by setting fw_first_module (in RAM the
@@ -12,7 +11,6 @@
 #include "../../frozen.h"
 #include "../../runtime.h"
 #include "board.h"
-#include "fw_files.h"
 
 // Index of the first module to run; zero after reset on the boards we run.
 __attribute__((section(".noinit"))) volatile uint32_t fw_first_module;
@@ -32,28 +30,6 @@ static void put_status(int status) {
     board_write(digits + n, sizeof(digits) - n);
 }
 
-static size_t module_count(void) {
-    size_t n = rt_frozen_count();
-    if (n == 0) {
-        while (fw_files[n].name != NULL) {
-            n++;
-        }
-    }
-    return n;
-}
-
-// The module's name as the markers show it: the frozen name, or the file's
-// name without ".mpy".
-static void put_name(size_t i) {
-    if (rt_frozen_count() != 0) {
-        put(rt_frozen_name(i));
-        return;
-    }
-    const char *name = fw_files[i].name;
-    size_t len = strlen(name);
-    board_write(name, len > 4 ? len - 4 : len);
-}
-
 static int run_module(size_t i) {
     rt_config_t cfg = {
         .heap = board_heap_start,
@@ -62,25 +38,24 @@ static int run_module(size_t i) {
         .stack_size = (size_t)(board_stack_top - board_stack_bottom),
     };
     rt_init(&cfg);
-    int status = rt_frozen_count() != 0 ? rt_frozen_run(rt_frozen_name(i))
-                                        : rt_run_file(fw_files[i].name);
+    int status = rt_frozen_run(rt_frozen_name(i));
     rt_deinit();
     return status;
 }
 
 int main(void) {
     board_init();
-    size_t n = module_count();
+    size_t n = rt_frozen_count();
     if (n == 1) {
         board_exit(run_module(0));
     }
     for (size_t i = fw_first_module; i < n; i++) {
         put("\x1e" "begin ");
-        put_name(i);
+        put(rt_frozen_name(i));
         put("\n");
         int status = run_module(i);
         put("\x1e" "end ");
-        put_name(i);
+        put(rt_frozen_name(i));
         put(" ");
         put_status(status);
         put("\n");
