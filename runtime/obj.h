@@ -763,6 +763,11 @@ void array_set(char typecode, void *items, size_t i, obj_t v);
 obj_t seq_count(size_t len, const obj_t *items, obj_t value);
 obj_t seq_index(const type_t *t, size_t len, const obj_t *items, size_t n_args, const obj_t *args);
 bool seq_cmp_objs(int op, const obj_t *a, size_t na, const obj_t *b, size_t nb);
+// `value in items`, as OBJ_TRUE or OBJ_FALSE.
+obj_t seq_contains_obj(const obj_t *items, size_t len, obj_t value);
+// A comparison of a sequence with an object of another type: == and != are
+// False and True, an ordering is unsupported (OBJ_NULL: TypeError follows).
+obj_t seq_cmp_other_type(int op);
 bool seq_cmp_bytes(int op, const uint8_t *a, size_t na, const uint8_t *b, size_t nb);
 obj_t seq_multiply_objs(const obj_t *items, size_t len, size_t times, obj_t (*make)(size_t, const obj_t *));
 obj_t dict_view_new(obj_t dict, int kind);

@@ -289,7 +289,7 @@ static obj_t array_binary_op(int op, obj_t lhs, obj_t rhs) {
         case OP_MORE_EQUAL: {
             buffer_info_t info;
             if (!obj_get_buffer(rhs, &info, BUFFER_READ)) {
-                return op == OP_EQUAL ? OBJ_FALSE : op == OP_NOT_EQUAL ? OBJ_TRUE : OBJ_NULL;
+                return seq_cmp_other_type(op);
             }
             return OBJ_BOOL(seq_cmp_bytes(op, a->items, a->len * sz, info.buf, info.len));
         }

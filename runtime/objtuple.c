@@ -112,12 +112,7 @@ static obj_t tuple_binary_op(int op, obj_t lhs, obj_t rhs) {
             return seq_multiply_objs(a->items, a->len, (size_t)n, tuple_new);
         }
         case OP_CONTAINS:
-            for (size_t i = 0; i < a->len; i++) {
-                if (obj_equal(a->items[i], rhs)) {
-                    return OBJ_TRUE;
-                }
-            }
-            return OBJ_FALSE;
+            return seq_contains_obj(a->items, a->len, rhs);
         case OP_EQUAL:
         case OP_NOT_EQUAL:
         case OP_LESS:
@@ -125,10 +120,7 @@ static obj_t tuple_binary_op(int op, obj_t lhs, obj_t rhs) {
         case OP_MORE:
         case OP_MORE_EQUAL: {
             if (!obj_isinstance(rhs, &type_tuple)) {
-                if (op == OP_EQUAL || op == OP_NOT_EQUAL) {
-                    return OBJ_BOOL(op == OP_NOT_EQUAL);
-                }
-                return OBJ_NULL;
+                return seq_cmp_other_type(op);
             }
             size_t nb;
             obj_t *b;

@@ -59,6 +59,22 @@ bool seq_cmp_objs(int op, const obj_t *a, size_t na, const obj_t *b, size_t nb) 
     }
 }
 
+obj_t seq_contains_obj(const obj_t *items, size_t len, obj_t value) {
+    for (size_t i = 0; i < len; i++) {
+        if (obj_equal(items[i], value)) {
+            return OBJ_TRUE;
+        }
+    }
+    return OBJ_FALSE;
+}
+
+obj_t seq_cmp_other_type(int op) {
+    if (op == OP_EQUAL || op == OP_NOT_EQUAL) {
+        return OBJ_BOOL(op == OP_NOT_EQUAL);
+    }
+    return OBJ_NULL;
+}
+
 obj_t seq_count(size_t len, const obj_t *items, obj_t value) {
     rt_int_t n = 0;
     for (size_t i = 0; i < len; i++) {
