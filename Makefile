@@ -44,7 +44,7 @@ BUILT_COMMANDS := $(foreach c,$(COMMANDS),$(if $(wildcard cli/$(subst -,_,$(c)).
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .SECONDARY:
-.PHONY: all check check-unit check-san check-32 bench install clean deps demo fuzz arm-vm
+.PHONY: all check check-unit check-san check-32 bench install clean deps deps-build demo fuzz arm-vm
 all: $(BUILT_COMMANDS)
 
 $(BUILD)/obj/%.o: %.c
@@ -127,11 +127,14 @@ check-32:
 check-san:
 	$(MAKE) BUILD=build-san OPT=-O1 SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check
 
+# What building needs (deps-build), or what every test needs as well (deps).
 deps:
 	@BUILD=$(BUILD) .ci/deps
+deps-build:
+	@BUILD=$(BUILD) .ci/deps build
 
 # Builds everything (after installing what is missing) and runs the example.
-demo: deps
+demo: deps-build
 	$(MAKE) all
 	@mkdir -p $(BUILD)/examples
 	$(BUILD)/mpy-cross -o $(BUILD)/examples/hello.mpy examples/hello.py
