@@ -86,6 +86,8 @@ struct scope {
     uint16_t num_locals;
     uint16_t stack_size;      // computed by the emitter's stack-size pass
     uint16_t exc_stack_size;
+    bool has_bare_raise;      // set by the native emitter's first passes: each
+                              // except handler keeps its exception in a slot
     id_info_t *id_info;       // in order of first appearance
     size_t id_info_len;
     size_t id_info_cap;

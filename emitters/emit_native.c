@@ -86,6 +86,18 @@ int native_local_idx_gen_pc(const native_emitter_t *e) {
     return e->code_state_start + CODE_STATE_OFF_IP;
 }
 
+// A scope with a bare `raise` keeps the exception each except handler is
+// handling in a slot of its own, one per handler depth, just above the
+// value stack (the frame grows by that many words); the bare `raise`
+// re-raises the slot of its innermost handler, as RAISE_LAST does.
+int native_num_reraise_slots(const native_emitter_t *e) {
+    return e->scope->has_bare_raise && !e->do_viper_types ? e->scope->exc_stack_size : 0;
+}
+
+int native_local_idx_reraise(const native_emitter_t *e, size_t handler_depth) {
+    return e->stack_start + e->scope->stack_size + (int)handler_depth;
+}
+
 // With a .mpy to write, REG_LOCAL_3 holds the qstr table and REG_LOCAL_2
 // the generator state, so only two registers are left for locals.
 int native_reg_local(const native_emitter_t *e, unsigned i) {

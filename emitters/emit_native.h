@@ -309,6 +309,8 @@ int native_local_idx_fun_obj(const native_emitter_t *e);
 int native_local_idx_throw_val(const native_emitter_t *e);
 void native_raise_throw_val(native_emitter_t *e);
 int native_local_idx_gen_pc(const native_emitter_t *e);
+int native_num_reraise_slots(const native_emitter_t *e);
+int native_local_idx_reraise(const native_emitter_t *e, size_t handler_depth);
 int native_local_idx_old_globals(const native_emitter_t *e);
 int native_reg_local(const native_emitter_t *e, unsigned i);
 int native_reg_local_last(const native_emitter_t *e);

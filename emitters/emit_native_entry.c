@@ -244,7 +244,7 @@ static void function_entry(native_emitter_t *e, size_t fun_table_off) {
 
 static void python_entry(native_emitter_t *e, size_t fun_table_off) {
     scope_t *s = e->scope;
-    e->n_state = s->num_locals + s->stack_size;
+    e->n_state = s->num_locals + s->stack_size + native_num_reraise_slots(e);
     // The child table slot that will point at the prelude.
     asm_base_data(e->b->base(e->as), e->b->word_size, e->prelude_ptr_index);
     if (native_is_generator(e)) {

@@ -747,12 +747,55 @@ static void return_value(emitter_t *emitter) {
     native_unwind_jump(e, e->exit_label, (unsigned)e->exc_stack_size);
 }
 
+static const char no_active_exception_text[] = "no active exception to reraise";
+static const cobj_t no_active_exception_obj = {
+    .kind = COBJ_STR,
+    .u.str = {(const uint8_t *)no_active_exception_text, sizeof(no_active_exception_text) - 1},
+};
+
+// A bare `raise` (the official tool aborts here). Inside an except handler
+// it re-raises the exception that handler's slot keeps; outside any
+// handler it raises RuntimeError as the VM's RAISE_LAST does. Directly in
+// a finally block the exception may be None, so that is still refused.
+static void raise_last(native_emitter_t *e) {
+    if (e->do_viper_types) {
+        native_not_implemented(e, "native raise without an exception");
+        return;
+    }
+    e->scope->has_bare_raise = true;
+    for (size_t i = e->exc_stack_size; i-- > 0;) {
+        const exc_entry_t *x = &e->exc_stack[i];
+        if (x->is_active) {
+            continue;
+        }
+        if (x->is_finally) {
+            native_not_implemented(e, "native raise without an exception in a finally block");
+            return;
+        }
+        native_need_reg_all(e);
+        e->b->mov_reg_local(e->as, REG_ARG(e, 1), native_local_idx_reraise(e, i));
+        native_call(e, NF_NATIVE_RAISE);
+        asm_base_suppress_code(e->b->base(e->as));
+        return;
+    }
+    qstr_t runtime_error = qstr_find(e->pool, "RuntimeError", strlen("RuntimeError"));
+    if (runtime_error == QSTR_NULL) {
+        native_not_implemented(e, "native raise without an exception");
+        return;
+    }
+    load_global((emitter_t *)e, runtime_error, EMIT_GLOBAL_GLOBAL);
+    load_const_obj((emitter_t *)e, &no_active_exception_obj);
+    call_function((emitter_t *)e, 1, 0, 0);
+    vtype_t vtype;
+    native_pop_reg(e, &vtype, REG_ARG(e, 1));
+    native_call(e, NF_NATIVE_RAISE);
+    asm_base_suppress_code(e->b->base(e->as));
+}
+
 static void raise_varargs(emitter_t *emitter, unsigned n_args) {
     native_emitter_t *e = NE(emitter);
     if (n_args == 0) {
-        // The official tool aborts here; the re-raised exception is not
-        // reliably in the frame, so refuse rather than guess.
-        native_not_implemented(e, "native raise without an exception");
+        raise_last(e);
         return;
     }
     if (n_args != 1) {
@@ -822,6 +865,11 @@ static void start_except_handler(emitter_t *emitter) {
     native_emitter_t *e = NE(emitter);
     native_leave_exc_stack(e, true);
     e->b->mov_reg_local(e->as, REG_TEMP(e, 0), native_local_idx_exc_val(e));
+    size_t depth = e->exc_stack_size - 1;
+    if (e->exc_stack_size > 0 && (int)depth < native_num_reraise_slots(e)) {
+        // Kept for a bare `raise` in this handler (see raise_last).
+        e->b->mov_local_reg(e->as, native_local_idx_reraise(e, depth), REG_TEMP(e, 0));
+    }
     native_push_reg(e, VTYPE_PYOBJ, REG_TEMP(e, 0));
 }
 
