@@ -353,14 +353,9 @@ static obj_t deque_iternext(obj_t self) {
     return d->items[(d->head + it->pos++) % d->alloc];
 }
 
-static obj_t iter_self(obj_t self, iter_buf_t *buf) {
-    (void)buf;
-    return self;
-}
-
 static const type_t type_deque_iter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_iter, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, iter_self, deque_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, deque_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t deque_getiter(obj_t self, iter_buf_t *buf) {

@@ -638,6 +638,8 @@ obj_t rt_unary_op(int op, obj_t o);
 obj_t rt_binary_op(int op, obj_t lhs, obj_t rhs);
 obj_t rt_subscr(obj_t base, obj_t index, obj_t value);
 obj_t rt_getiter(obj_t o, iter_buf_t *buf);
+// The getiter of a type whose objects are their own iterators (objiter.c).
+obj_t obj_iter_self(obj_t self, iter_buf_t *buf);
 // Returns OBJ_STOP_ITERATION at the end; may also raise StopIteration.
 obj_t rt_iternext_allow_raise(obj_t it);
 // Returns OBJ_STOP_ITERATION at the end, never raises StopIteration.

@@ -265,14 +265,9 @@ static obj_t dict_iternext(obj_t self) {
     return tuple_new(2, items);
 }
 
-static obj_t iter_self(obj_t self, iter_buf_t *buf) {
-    (void)buf;
-    return self;
-}
-
 static const type_t type_dict_iter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_iter, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, iter_self, dict_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, dict_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t dict_iter_new(obj_t dict, int kind, iter_buf_t *buf) {

@@ -145,14 +145,9 @@ static void gen_print(const print_t *p, obj_t o, print_kind_t kind) {
                  (unsigned long)o);
 }
 
-static obj_t iter_self(obj_t self, iter_buf_t *buf) {
-    (void)buf;
-    return self;
-}
-
 const type_t type_gen = {
     {&type_type}, TYPE_FLAG_ITER_SELF, Q_generator, gen_print, NULL, NULL, NULL, NULL,
-    NULL, NULL, iter_self, gen_iternext, NULL, NULL, NULL, &gen_locals,
+    NULL, NULL, obj_iter_self, gen_iternext, NULL, NULL, NULL, &gen_locals,
 };
 
 // ---------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 // runtime/objiter.c: the lazy iterator types the builtins return:
-// enumerate, zip, map, filter, reversed, and iter(callable, sentinel).
+// enumerate, zip, map, filter, reversed, and iter(callable, sentinel);
+// and obj_iter_self, the getiter of every iterator that is its own iterator.
 #include "obj.h"
 
-static obj_t iter_self(obj_t self, iter_buf_t *buf) {
+obj_t obj_iter_self(obj_t self, iter_buf_t *buf) {
     (void)buf;
     return self;
 }
@@ -45,7 +46,7 @@ static obj_t enumerate_iternext(obj_t self) {
 
 const type_t type_enumerate = {
     {&type_type}, TYPE_FLAG_ITER_SELF, Q_enumerate, NULL, enumerate_make_new, NULL, NULL, NULL,
-    NULL, NULL, iter_self, enumerate_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, enumerate_iternext, NULL, NULL, NULL, NULL,
 };
 
 // ---------------------------------------------------------------------------
@@ -92,7 +93,7 @@ static obj_t zip_iternext(obj_t self) {
 
 const type_t type_zip = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_zip, NULL, zip_make_new, NULL, NULL, NULL,
-    NULL, NULL, iter_self, zip_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, zip_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t map_make_new(const type_t *t, size_t n_args, size_t n_kw, const obj_t *args) {
@@ -116,7 +117,7 @@ static obj_t map_iternext(obj_t self) {
 
 const type_t type_map = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_map, NULL, map_make_new, NULL, NULL, NULL,
-    NULL, NULL, iter_self, map_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, map_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t filter_make_new(const type_t *t, size_t n_args, size_t n_kw, const obj_t *args) {
@@ -141,7 +142,7 @@ static obj_t filter_iternext(obj_t self) {
 
 const type_t type_filter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, Q_filter, NULL, filter_make_new, NULL, NULL, NULL,
-    NULL, NULL, iter_self, filter_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, filter_iternext, NULL, NULL, NULL, NULL,
 };
 
 // ---------------------------------------------------------------------------
@@ -177,7 +178,7 @@ static obj_t reversed_iternext(obj_t self) {
 
 const type_t type_reversed = {
     {&type_type}, TYPE_FLAG_ITER_SELF, Q_reversed, NULL, reversed_make_new, NULL, NULL, NULL,
-    NULL, NULL, iter_self, reversed_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, reversed_iternext, NULL, NULL, NULL, NULL,
 };
 
 // ---------------------------------------------------------------------------
@@ -199,7 +200,7 @@ static obj_t callable_iternext(obj_t self) {
 
 static const type_t type_callable_iter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_iter, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, iter_self, callable_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, callable_iternext, NULL, NULL, NULL, NULL,
 };
 
 obj_t callable_iter_new(obj_t fun, obj_t sentinel);

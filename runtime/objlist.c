@@ -246,14 +246,9 @@ static obj_t list_iternext(obj_t self) {
     return OBJ_STOP_ITERATION;
 }
 
-static obj_t iter_self(obj_t self, iter_buf_t *buf) {
-    (void)buf;
-    return self;
-}
-
 const type_t type_list_iter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_iter, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, iter_self, list_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, list_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t list_getiter(obj_t self, iter_buf_t *buf) {

@@ -128,14 +128,9 @@ obj_t vm_range_iternext(obj_t it) {
     return OBJ_STOP_ITERATION;
 }
 
-static obj_t iter_self(obj_t self, iter_buf_t *buf) {
-    (void)buf;
-    return self;
-}
-
 static const type_t type_range_iter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_iter, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, iter_self, vm_range_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, vm_range_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t range_getiter(obj_t self, iter_buf_t *buf) {

@@ -1277,14 +1277,9 @@ static obj_t str_iternext(obj_t self_in) {
     return str_new(&type_str, (const char *)p, (size_t)(q - p));
 }
 
-static obj_t iter_self(obj_t self, iter_buf_t *buf) {
-    (void)buf;
-    return self;
-}
-
 static const type_t type_str_iter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_iter, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, iter_self, str_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, str_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t str_getiter(obj_t self, iter_buf_t *buf) {

@@ -165,14 +165,9 @@ static obj_t tuple_iternext(obj_t self) {
     return OBJ_STOP_ITERATION;
 }
 
-static obj_t iter_self(obj_t self, iter_buf_t *buf) {
-    (void)buf;
-    return self;
-}
-
 const type_t type_tuple_iter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_iter, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, iter_self, tuple_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, tuple_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t tuple_getiter(obj_t self, iter_buf_t *buf) {

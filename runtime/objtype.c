@@ -577,14 +577,9 @@ static obj_t getitem_iternext(obj_t self_in) {
     nlr_jump(nlr.ret_val);
 }
 
-static obj_t self_getiter(obj_t self, iter_buf_t *buf) {
-    (void)buf;
-    return self;
-}
-
 static const type_t type_getitem_iter = {
     {&type_type}, TYPE_FLAG_ITER_SELF, QSTR_iter, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, self_getiter, getitem_iternext, NULL, NULL, NULL, NULL,
+    NULL, NULL, obj_iter_self, getitem_iternext, NULL, NULL, NULL, NULL,
 };
 
 static obj_t instance_getiter(obj_t self, iter_buf_t *buf) {

@@ -48,6 +48,15 @@ static inline rt_int_t decode_slabel(const uint8_t **pip) {
     return (rt_int_t)ip[0] - 0x40;
 }
 
+// Leaving an active finally block early (return or a jump out of it) drops
+// what it was unwinding from under the value on top of the stack: a small
+// int and the object it counts, or a single object. Returns the new top.
+static inline obj_t *drop_finally_state(obj_t *sp) {
+    size_t n = obj_is_small_int(sp[-1]) ? 2 : 1;
+    sp[-(ptrdiff_t)n] = sp[0];
+    return sp - n;
+}
+
 static noreturn void local_unbound(void) {
     rt_raise(&type_NameError, "local variable referenced before assignment");
 }
@@ -468,13 +477,7 @@ outer:
                         DISPATCH();
                     }
                     // An active finally: drop what it was unwinding.
-                    if (obj_is_small_int(sp[-1])) {
-                        sp[-2] = sp[0];
-                        sp -= 2;
-                    } else {
-                        sp[-1] = sp[0];
-                        sp -= 1;
-                    }
+                    sp = drop_finally_state(sp);
                 }
                 f->exc_sp--;
             }
@@ -682,13 +685,7 @@ outer:
                         ip = e->handler;
                         DISPATCH();
                     }
-                    if (obj_is_small_int(sp[-1])) {
-                        sp[-2] = sp[0];
-                        sp -= 2;
-                    } else {
-                        sp[-1] = sp[0];
-                        sp -= 1;
-                    }
+                    sp = drop_finally_state(sp);
                 }
                 f->exc_sp--;
             }
