@@ -1,7 +1,8 @@
 # ports.mk: the VM-only firmware for boards, included from the Makefile.
 #   make firmware          the frozen hello world for every target (FW_VARIANT)
 #   make size              one line per target: TARGET TEXT DATA BSS (bytes)
-#   make check-firmware    the corpus frozen into firmware, run under qemu
+#   make check-firmware    the corpus frozen into firmware, run under qemu,
+#                          and native-code .mpy files on rv32imc and xtensa-lx106
 #
 # A firmware image is the runtime (runtime/*.c and the parts of util/ and
 # mpyformat/ it uses), the bare-metal port (runtime/ports/bare/), one
@@ -11,15 +12,20 @@
 #                 (64 KB flash, 8 KB RAM), link-time optimised, the program
 #                 frozen for the level's qstrs (mpy-freeze --rt-level=0)
 #   variant full: full feature level, the emulated board's whole memory
-#                 (the default of make firmware)
+#                 (the chip's own on esp8266; the default of make firmware)
 # make size lists the full images under their target names, except that
 # cortex-m3 is the footprint image (min); its full image is cortex-m3-full.
 # Targets: cortex-m3 (qemu mps2-an385), cortex-m0plus (qemu microbit, the
 # one qemu board with an ARMv6-M core: a Cortex-M0), rv32imc (qemu virt),
-# xtensa-lx106 (ESP8266 memory map, linked only).
+# xtensa-lx106 (qemu's sim machine with the lx106 core; the min variant
+# keeps the ESP8266's memory map, which runs there too), esp8266 (the chip
+# itself: UART0, the boot ROM's arithmetic helpers, its memory map in both
+# variants). esp8266 is linked and measured only, never run: qemu has no
+# ESP8266 machine; make firmware and make size build it, check-firmware
+# does not run it.
 
 FW_DIR := $(BUILD)/firmware
-FW_TARGETS := cortex-m0plus cortex-m3 rv32imc xtensa-lx106
+FW_TARGETS := cortex-m0plus cortex-m3 rv32imc xtensa-lx106 esp8266
 FW_VARIANT ?= full
 FW_PROGRAM ?= examples/hello.py
 
@@ -59,13 +65,29 @@ FW_SRCS_rv32imc := $(wildcard runtime/ports/rv32/*.c runtime/ports/rv32/*.S)
 FW_LD_rv32imc_small := runtime/ports/rv32/small.ld
 FW_LD_rv32imc_big := runtime/ports/rv32/virt.ld
 
+# The two lx106 targets share the compiler flags, the startup code, the
+# vectors and the clock (runtime/ports/xtensa/*) and the linker scripts'
+# section placement (xtensa/sections.ld); each adds its board folder:
+# xtensa/sim/ (SIMCALL console, arithmetic helpers in C) or
+# xtensa/esp8266/ (UART0, the boot ROM's helpers).
+FW_XTENSA_SRCS := $(wildcard runtime/ports/xtensa/*.c runtime/ports/xtensa/*.S)
+fw_xtensa_board = $(FW_XTENSA_SRCS) $(wildcard runtime/ports/xtensa/$(1)/*.c runtime/ports/xtensa/$(1)/*.S)
+
 FW_CROSS_xtensa-lx106 := xtensa-lx106-elf-
 FW_CPU_xtensa-lx106 := -mlongcalls -mtext-section-literals
 FW_LIBC_xtensa-lx106 :=
 FW_LDLIBS_xtensa-lx106 := -lc -lgcc
-FW_SRCS_xtensa-lx106 := $(wildcard runtime/ports/xtensa/*.c runtime/ports/xtensa/*.S)
-FW_LD_xtensa-lx106_small := runtime/ports/xtensa/lx106.ld
-FW_LD_xtensa-lx106_big := runtime/ports/xtensa/lx106.ld
+FW_SRCS_xtensa-lx106 := $(call fw_xtensa_board,sim)
+FW_LD_xtensa-lx106_small := runtime/ports/xtensa/esp8266.ld
+FW_LD_xtensa-lx106_big := runtime/ports/xtensa/sim.ld
+
+FW_CROSS_esp8266 := $(FW_CROSS_xtensa-lx106)
+FW_CPU_esp8266 := $(FW_CPU_xtensa-lx106)
+FW_LIBC_esp8266 := $(FW_LIBC_xtensa-lx106)
+FW_LDLIBS_esp8266 := $(FW_LDLIBS_xtensa-lx106)
+FW_SRCS_esp8266 := $(call fw_xtensa_board,esp8266)
+FW_LD_esp8266_small := runtime/ports/xtensa/esp8266.ld
+FW_LD_esp8266_big := runtime/ports/xtensa/esp8266.ld
 
 # The runtime and what it uses of util/ and mpyformat/ (the .mpy reader for
 # the loader; no files, no disassembler, no writer). The minimal level has
@@ -110,7 +132,8 @@ firmware: $(FW_HELLO)
 
 # TARGET TEXT DATA BSS of the host VM and the hello firmware: each target's
 # full image, cortex-m3's footprint image (min) and its full image.
-FW_SIZE_ROWS := cortex-m0plus:full cortex-m3:min cortex-m3-full:full rv32imc:full xtensa-lx106:full
+FW_SIZE_ROWS := cortex-m0plus:full cortex-m3:min cortex-m3-full:full rv32imc:full xtensa-lx106:full \
+    esp8266:full
 fw_size_target = $(patsubst %-full,%,$(1))
 size: $(foreach r,$(FW_SIZE_ROWS),$(FW_DIR)/$(call fw_size_target,$(word 1,$(subst :, ,$(r))))/$(word 2,$(subst :, ,$(r)))/hello.elf) $(BUILD)/mpy-vm
 	@size $(BUILD)/mpy-vm | awk 'NR == 2 { print "host", $$1, $$2, $$3 }'
@@ -120,5 +143,6 @@ size: $(foreach r,$(FW_SIZE_ROWS),$(FW_DIR)/$(call fw_size_target,$(word 1,$(sub
 
 check-firmware: $(BUILD)/mpy-freeze $(BUILD)/mpy-cross $(BUILD)/mpy-vm
 	BUILD=$(BUILD) bash tests/ports/check-firmware.sh
+	BUILD=$(BUILD) bash tests/ports/check-firmware-native.sh
 
 -include $(shell find $(FW_DIR) -name '*.d' 2>/dev/null)

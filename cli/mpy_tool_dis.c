@@ -3,12 +3,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../emitters/asm_rv32.h"
 #include "../emitters/asm_thumb.h"
+#include "../emitters/asm_xtensa.h"
 #include "../emitters/dis_x86.h"
 #include "mpy_tool.h"
 
 static bool dis_thumb_code(const uint8_t *code, size_t len, size_t addr, buf_t *out) {
     dis_thumb(code, len, (uint32_t)addr, out);
+    return true;
+}
+
+static bool dis_xtensa_code(const uint8_t *code, size_t len, size_t addr, buf_t *out) {
+    dis_xtensa(code, len, (uint32_t)addr, out);
+    return true;
+}
+
+static bool dis_rv32_code(const uint8_t *code, size_t len, size_t addr, buf_t *out) {
+    dis_rv32(code, len, (uint32_t)addr, out);
     return true;
 }
 
@@ -32,6 +44,9 @@ static const mpy_native_dis_fn native_disassemblers[MPY_ARCH_COUNT] = {
     [MPY_ARCH_ARMV7EM] = dis_thumb_code,
     [MPY_ARCH_ARMV7EMSP] = dis_thumb_code,
     [MPY_ARCH_ARMV7EMDP] = dis_thumb_code,
+    [MPY_ARCH_XTENSA] = dis_xtensa_code,
+    [MPY_ARCH_XTENSAWIN] = dis_xtensa_code,
+    [MPY_ARCH_RV32IMC] = dis_rv32_code,
 };
 
 static void usage(FILE *to) {
@@ -39,8 +54,8 @@ static void usage(FILE *to) {
         "usage: mpy-tool dis [--json] FILE.mpy...\n"
         "Disassembles every function, outermost first: bytecode with offsets,\n"
         "operands as names and constants, jump targets as labels and source\n"
-        "lines; x86, x64 and Thumb machine code as instructions, other machine\n"
-        "code as hex.\n"
+        "lines; x86, x64, Thumb, Xtensa and RV32 machine code as instructions,\n"
+        "other machine code as hex.\n"
         "  --json   one JSON object per file on stdout\n");
 }
 

@@ -549,12 +549,14 @@ static void select_emitter(compiler_t *c, const scope_t *s) {
     }
 }
 
-// Inline assembler: sizes, then the code. Xtensa sizes twice (its jumps
-// shrink), as the official tool does.
+// Inline assembler: sizes, then the code. Xtensa sizes twice (the second
+// pass knows the size of the literal pool at the start), as the official
+// tool does; it runs even after an error, which then gets the line of the
+// def, as the official tool reports it.
 static void run_asm_passes(compiler_t *c, scope_t *s) {
     c->has_native = true;
     compile_asm_scope_pass(c, s, EMIT_PASS_CODE_SIZE);
-    if (c->opts->arch == MPY_ARCH_XTENSA && !compile_failed(c)) {
+    if (c->opts->arch == MPY_ARCH_XTENSA || c->opts->arch == MPY_ARCH_XTENSAWIN) {
         compile_asm_scope_pass(c, s, EMIT_PASS_CODE_SIZE);
     }
     if (!compile_failed(c)) {

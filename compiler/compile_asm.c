@@ -114,11 +114,13 @@ static const pnode_t *asm_instruction_call(compiler_t *c, const pnode_t *stmt) {
     return call;
 }
 
-// Errors from the front end have no line: give them the statement's.
+// Errors from the front end have no line: give them the statement's. An
+// exception the assembler raises (a RuntimeError) escapes the official
+// compile without one.
 static void asm_error_at(compiler_t *c, const pnode_t *pn) {
     if (c->has_error) {
         c->error_line = pn->line;
-    } else if (diag_failed(c->diag)) {
+    } else if (diag_failed(c->diag) && c->diag->kind == DIAG_SYNTAX_ERROR) {
         c->diag->line = (int)pn->line;
         snprintf(c->diag->scope, sizeof(c->diag->scope), "%s", qstr_str(c->pool, c->scope_cur->simple_name));
     }

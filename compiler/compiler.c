@@ -71,6 +71,22 @@ static bool parse_source(const uint8_t *src, size_t len, const compile_options_t
     return ok;
 }
 
+// The inline assembler front end for the target, if it has one. Returns
+// false when it has one that cannot be allocated.
+static bool open_inline_asm(compiler_t *c, arena_t *arena, const qstr_pool_t *pool, const compile_options_t *opts) {
+    if (emit_inline_thumb_serves(opts->arch)) {
+        c->asm_emit = emit_inline_thumb_new(arena, pool, opts->arch);
+    } else if (emit_inline_xtensa_serves(opts->arch)) {
+        c->asm_emit = emit_inline_xtensa_new(arena, pool, opts->arch);
+    } else if (emit_inline_rv32_serves(opts->arch)) {
+        c->asm_emit = emit_inline_rv32_new(arena, pool, opts->arch_flags);
+    } else {
+        return true;
+    }
+    c->asm_ops = &emit_inline_asm_ops;
+    return c->asm_emit != NULL;
+}
+
 // Runs the compile walk with the bytecode emitter; on success fills the
 // module tables and raw code tree of *f.
 static bool compile_tree(const parse_tree_t *tree, const compile_options_t *opts, arena_t *arena,
@@ -97,21 +113,19 @@ static bool compile_tree(const parse_tree_t *tree, const compile_options_t *opts
         if (c.native_emit == NULL) {
             return diag_error(d, DIAG_MEMORY_ERROR, 0, "memory allocation failed");
         }
+        emit_native_set_arch_flags(c.native_emit, opts->arch_flags);
         c.native_ops = &emit_native_ops;
         c.set_native_max_num_labels = emit_native_set_max_num_labels;
     }
-    // @micropython.asm_thumb functions get the Thumb inline assembler when
-    // the target is an ARM one; otherwise the walk refuses them.
-    if (emit_inline_thumb_serves(opts->arch)) {
-        c.asm_emit = emit_inline_thumb_new(arena, pool, opts->arch);
-        if (c.asm_emit == NULL) {
-            return diag_error(d, DIAG_MEMORY_ERROR, 0, "memory allocation failed");
-        }
-        c.asm_ops = &emit_inline_thumb_ops;
+    // @micropython.asm_thumb (asm_xtensa, asm_rv32) functions get their
+    // inline assembler when the target is one it serves; otherwise the
+    // walk refuses them.
+    if (!open_inline_asm(&c, arena, pool, opts)) {
+        return diag_error(d, DIAG_MEMORY_ERROR, 0, "memory allocation failed");
     }
     scope_t *module = NULL;
     bool ok = compile_run(&c, tree->root, &module);
-    emit_inline_thumb_free(c.asm_emit);
+    emit_inline_asm_free(c.asm_emit);
     if (c.native_emit != NULL) {
         emit_native_free(c.native_emit);
     }

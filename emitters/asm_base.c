@@ -141,6 +141,13 @@ void asm_base_data(asm_base_t *as, unsigned bytesize, uint64_t val) {
     }
 }
 
+void asm_base_insn(asm_base_t *as, bool is_encoded, unsigned size, uint32_t word) {
+    if (!is_encoded && as->pass == ASM_PASS_EMIT) {
+        asm_base_fail(as, ASM_ERR_BAD_OPERAND);
+    }
+    asm_base_data(as, size, word);
+}
+
 void asm_base_fail(asm_base_t *as, asm_error_t err) {
     if (as->error == ASM_OK) {
         as->error = err;

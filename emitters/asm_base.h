@@ -79,6 +79,11 @@ size_t asm_base_label_offset(const asm_base_t *as, size_t label);
 void asm_base_align(asm_base_t *as, unsigned align);
 // Appends `bytesize` bytes of `val`, least significant first.
 void asm_base_data(asm_base_t *as, unsigned bytesize, uint64_t val);
+// Appends an instruction a table encoded as the `size` bytes of `word`,
+// least significant first. One that did not encode (is_encoded false)
+// still takes its size, so the passes agree, and the emit pass records
+// ASM_ERR_BAD_OPERAND.
+void asm_base_insn(asm_base_t *as, bool is_encoded, unsigned size, uint32_t word);
 // Records err unless an error is already recorded (the first one wins).
 void asm_base_fail(asm_base_t *as, asm_error_t err);
 // Fixed wording for each error; the texts the reference compiler raises

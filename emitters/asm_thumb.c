@@ -360,14 +360,9 @@ bool asm_thumb_insn(asm_thumb_t *as, thumb_op_t op, int32_t a, int32_t b, int32_
     const int32_t operands[THUMB_MAX_OPERANDS] = {a, b, c, d};
     uint32_t w;
     bool ok = thumb_encode(op, operands, &w);
-    if (!ok && as->base.pass == ASM_PASS_EMIT) {
-        asm_base_fail(&as->base, ASM_ERR_BAD_OPERAND);
-    }
-    if (thumb_insn_table[op].size == 4) {
-        asm_thumb_op32(as, w >> 16, w & 0xffff);
-    } else {
-        asm_thumb_op16(as, w);
-    }
+    unsigned size = thumb_insn_table[op].size;
+    // A 32-bit instruction is two halfwords, the first (high) one first.
+    asm_base_insn(&as->base, ok, size, size == 4 ? w >> 16 | w << 16 : w);
     return ok;
 }
 

@@ -4,7 +4,8 @@
 #include "asm_thumb.h"
 
 #include <stdio.h>
-#include <string.h>
+
+#include "dis_common.h"
 
 static const char *const reg_names[16] = {
     "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7",
@@ -34,75 +35,52 @@ static const char *sysm_name(int32_t sysm) {
     return NULL;
 }
 
-// A small bounded string builder: it keeps counting past the end so the
-// caller learns the length it needed.
-typedef struct text {
-    char *out;
-    size_t cap;
-    size_t len;
-} text_t;
-
-static void put(text_t *t, const char *s) {
-    for (; *s != '\0'; s++) {
-        if (t->len + 1 < t->cap) {
-            t->out[t->len] = *s;
-        }
-        t->len++;
-    }
-}
-
-static void putf_int(text_t *t, const char *fmt, long v) {
-    char tmp[32];
-    snprintf(tmp, sizeof(tmp), fmt, v);
-    put(t, tmp);
-}
-
-static void put_rlist(text_t *t, int32_t mask) {
+static void put_rlist(dis_text_t *t, int32_t mask) {
     const char *sep = "";
-    put(t, "{");
+    dis_text_put(t, "{");
     for (int r = 0; r < 16; r++) {
         if (mask & (1 << r)) {
-            put(t, sep);
-            put(t, reg_names[r]);
+            dis_text_put(t, sep);
+            dis_text_put(t, reg_names[r]);
             sep = ", ";
         }
     }
-    put(t, "}");
+    dis_text_put(t, "}");
 }
 
 // "t"/"e" letters for the slots after the first of an IT block.
-static void put_it_suffix(text_t *t, int32_t cond, int32_t mask) {
+static void put_it_suffix(dis_text_t *t, int32_t cond, int32_t mask) {
     int n = 3 - __builtin_ctz((unsigned)mask);
     for (int i = 0; i < n; i++) {
         int bit = (mask >> (3 - i)) & 1;
-        put(t, bit == (cond & 1) ? "t" : "e");
+        dis_text_put(t, bit == (cond & 1) ? "t" : "e");
     }
 }
 
-static void put_branch(text_t *t, int32_t rel, uint32_t addr, bool gas_relative) {
+static void put_branch(dis_text_t *t, int32_t rel, uint32_t addr, bool gas_relative) {
     if (gas_relative) {
-        putf_int(t, ".%+ld", (long)rel + 4);
+        dis_text_put_int(t, ".%+ld", (long)rel + 4);
     } else {
-        putf_int(t, "0x%lx", (long)(uint32_t)(addr + 4 + (uint32_t)rel));
+        dis_text_put_int(t, "0x%lx", (long)(uint32_t)(addr + 4 + (uint32_t)rel));
     }
 }
 
-static void put_operand(text_t *t, const thumb_field_t *f, const int32_t *ops, int i, uint32_t addr,
-    bool gas_relative) {
-    int32_t v = ops[i];
+static void put_operand(dis_text_t *t, const dis_insn_t *in, int i) {
+    const thumb_field_t *f = &thumb_form_fields[thumb_insn_table[in->op].form][i];
+    int32_t v = in->operands[i];
     switch ((thumb_field_kind_t)f->kind) {
         case TF_REG:
         case TF_REG_HI:
         case TF_REG_X2:
-            put(t, reg_names[v & 15]);
+            dis_text_put(t, reg_names[v & 15]);
             break;
         case TF_REG_NZCV:
-            put(t, v == 15 ? "APSR_nzcv" : reg_names[v & 15]);
+            dis_text_put(t, v == 15 ? "APSR_nzcv" : reg_names[v & 15]);
             break;
         case TF_BR:
         case TF_BR_T3:
         case TF_BR_T4:
-            put_branch(t, v, addr, gas_relative);
+            put_branch(t, v, in->addr, in->is_for_gas);
             break;
         case TF_RLIST:
         case TF_RLIST_LR:
@@ -110,19 +88,19 @@ static void put_operand(text_t *t, const thumb_field_t *f, const int32_t *ops, i
             put_rlist(t, v);
             break;
         case TF_COND:
-            put(t, cond_names[v & 15]);
+            dis_text_put(t, cond_names[v & 15]);
             break;
         case TF_ITMASK:
-            put_it_suffix(t, ops[0], v);
+            put_it_suffix(t, in->operands[0], v);
             break;
         case TF_SREG:
-            putf_int(t, "s%ld", (long)v);
+            dis_text_put_int(t, "s%ld", (long)v);
             break;
         case TF_SYSM:
             if (sysm_name(v) != NULL) {
-                put(t, sysm_name(v));
+                dis_text_put(t, sysm_name(v));
             } else {
-                putf_int(t, "%ld", (long)v);
+                dis_text_put_int(t, "%ld", (long)v);
             }
             break;
         case TF_NONE:
@@ -130,30 +108,15 @@ static void put_operand(text_t *t, const thumb_field_t *f, const int32_t *ops, i
         case TF_SHIFT32:
         case TF_IMM16:
         case TF_IMM12:
-            putf_int(t, "%ld", (long)v);
+            dis_text_put_int(t, "%ld", (long)v);
             break;
     }
 }
 
 size_t thumb_format_insn(thumb_op_t op, const int32_t *operands, uint32_t addr, bool gas_relative, char *out,
     size_t cap) {
-    const thumb_insn_info_t *info = &thumb_insn_table[op];
-    text_t t = {out, cap, 0};
-    char one[2] = {0, 0};
-    for (const char *p = info->text; *p != '\0'; p++) {
-        if (p[0] == '%' && p[1] >= '0' && p[1] <= '3') {
-            int i = p[1] - '0';
-            put_operand(&t, &thumb_form_fields[info->form][i], operands, i, addr, gas_relative);
-            p++;
-        } else {
-            one[0] = *p;
-            put(&t, one);
-        }
-    }
-    if (cap > 0) {
-        out[t.len < cap ? t.len : cap - 1] = '\0';
-    }
-    return t.len;
+    const dis_insn_t in = {(int)op, operands, addr, gas_relative};
+    return dis_format(thumb_insn_table[op].text, THUMB_MAX_OPERANDS, put_operand, &in, out, cap);
 }
 
 size_t dis_thumb_one(const uint8_t *code, size_t len, thumb_op_t *op, uint32_t *word, int32_t *operands) {
@@ -178,40 +141,28 @@ size_t dis_thumb_one(const uint8_t *code, size_t len, thumb_op_t *op, uint32_t *
     return is_32bit ? 4 : 2;
 }
 
-// objdump separates the mnemonic from the operands with a tab.
-static void append_text_tabbed(buf_t *out, const char *text) {
-    const char *space = strchr(text, ' ');
-    if (space == NULL) {
-        buf_str(out, text);
-        return;
+// An undecodable halfword (the first of a 32-bit one) is listed as
+// ".short" and the listing goes on after it.
+static size_t describe(const uint8_t *code, size_t len, uint32_t addr, dis_line_t *line) {
+    thumb_op_t op;
+    uint32_t word;
+    int32_t ops[THUMB_MAX_OPERANDS];
+    size_t n = dis_thumb_one(code, len, &op, &word, ops);
+    if (n == 4) {
+        snprintf(line->hex, sizeof(line->hex), "%04x %04x ", word >> 16, word & 0xffff);
+    } else if (n == 2) {
+        snprintf(line->hex, sizeof(line->hex), "%04x      ", word & 0xffff);
+    } else {
+        return 0;
     }
-    buf_append(out, text, (size_t)(space - text));
-    buf_byte(out, '\t');
-    buf_str(out, space + 1);
+    if (op == THUMB_NUM_OPS) {
+        snprintf(line->text, sizeof(line->text), ".short 0x%04x", (unsigned)(word >> (n == 4 ? 16 : 0)) & 0xffff);
+        return 2;
+    }
+    thumb_format_insn(op, ops, addr, false, line->text, sizeof(line->text));
+    return n;
 }
 
 void dis_thumb(const uint8_t *code, size_t len, uint32_t base_addr, buf_t *out) {
-    size_t pos = 0;
-    while (pos + 2 <= len) {
-        thumb_op_t op;
-        uint32_t word;
-        int32_t ops[THUMB_MAX_OPERANDS];
-        size_t n = dis_thumb_one(code + pos, len - pos, &op, &word, ops);
-        uint32_t addr = base_addr + (uint32_t)pos;
-        if (n == 4) {
-            buf_printf(out, "%5x:\t%04x %04x \t", addr, word >> 16, word & 0xffff);
-        } else {
-            buf_printf(out, "%5x:\t%04x      \t", addr, word & 0xffff);
-        }
-        if (op == THUMB_NUM_OPS) {
-            buf_printf(out, ".short\t0x%04x\n", (unsigned)(word >> (n == 4 ? 16 : 0)) & 0xffff);
-            pos += 2;
-            continue;
-        }
-        char text[96];
-        thumb_format_insn(op, ops, addr, false, text, sizeof(text));
-        append_text_tabbed(out, text);
-        buf_byte(out, '\n');
-        pos += n;
-    }
+    dis_listing(code, len, 0, base_addr, describe, out);
 }

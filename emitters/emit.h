@@ -204,6 +204,8 @@ bool emit_native_supports(mpy_arch_t arch);
 emitter_t *emit_native_new(arena_t *arena, emit_module_t *m, const qstr_pool_t *pool, mpy_arch_t arch,
     label_t *label_slot, diag_t *d);
 void emit_native_set_max_num_labels(emitter_t *e, size_t max_num_labels);
+// The -march-flags= bits (rv32imc: Zba, Zcmp); 0 unless set.
+void emit_native_set_arch_flags(emitter_t *e, uint32_t flags);
 void emit_native_free(emitter_t *e);
 
 // ---------------------------------------------------------------------------

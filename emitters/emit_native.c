@@ -69,8 +69,7 @@ int native_local_idx_throw_val(const native_emitter_t *e) {
 void native_raise_throw_val(native_emitter_t *e) {
     const native_backend_t *b = e->b;
     b->mov_reg_local(e->as, b->r.arg[0], native_local_idx_throw_val(e));
-    b->clr_reg(e->as, b->r.arg[1]);
-    b->mov_local_reg(e->as, native_local_idx_throw_val(e), b->r.arg[1]);
+    native_clear_local(e, native_local_idx_throw_val(e), b->r.arg[1]);
     native_call(e, NF_NATIVE_RAISE);
 }
 
@@ -192,6 +191,17 @@ void native_mov_state_reg(native_emitter_t *e, int local_num, int reg) {
     } else {
         e->b->mov_local_reg(e->as, local_num, reg);
     }
+}
+
+// Zeroes a local of the frame: straight from the zero register where the
+// backend has one, else through reg_temp (which is then zero).
+void native_clear_local(native_emitter_t *e, int local_num, int reg_temp) {
+    if (e->b->clear_local != NULL) {
+        e->b->clear_local(e->as, local_num);
+        return;
+    }
+    e->b->clr_reg(e->as, reg_temp);
+    e->b->mov_local_reg(e->as, local_num, reg_temp);
 }
 
 void native_mov_reg_state(native_emitter_t *e, int reg, int local_num) {
@@ -731,6 +741,9 @@ static void start_pass(emitter_t *emitter, emit_pass_t pass, scope_t *scope) {
             return;
         }
         e->as_ready = true;
+        if (e->b->set_arch_flags != NULL) {
+            e->b->set_arch_flags(e->as, e->arch_flags);
+        }
     }
     if (!prepare_children(e, pass) || !ensure_local_vtypes(e, scope->num_locals) || !ensure_extra_stack(e, 8)) {
         return;
@@ -798,6 +811,9 @@ static bool end_pass(emitter_t *emitter) {
     if (!e->do_viper_types) {
         native_write_prelude(e);
     }
+    if (e->b->end_pass != NULL) {
+        e->b->end_pass(e->as);
+    }
     if (!check_asm_error(e) || e->failed) {
         return true;
     }
@@ -851,6 +867,12 @@ static const native_backend_t *backend_for(mpy_arch_t arch) {
         case MPY_ARCH_ARMV7EMSP:
         case MPY_ARCH_ARMV7EMDP:
             return &emit_native_thumb_backend;
+        case MPY_ARCH_RV32IMC:
+            return &emit_native_rv32_backend;
+        case MPY_ARCH_XTENSA:
+            return &emit_native_xtensa_backend;
+        case MPY_ARCH_XTENSAWIN:
+            return &emit_native_xtensawin_backend;
         default:
             return NULL;
     }
@@ -885,6 +907,10 @@ emitter_t *emit_native_new(arena_t *arena, emit_module_t *m, const qstr_pool_t *
 void emit_native_set_max_num_labels(emitter_t *emitter, size_t max_num_labels) {
     native_emitter_t *e = (native_emitter_t *)emitter;
     e->max_num_labels = max_num_labels > 0 ? max_num_labels : 1;
+}
+
+void emit_native_set_arch_flags(emitter_t *emitter, uint32_t flags) {
+    ((native_emitter_t *)emitter)->arch_flags = flags;
 }
 
 void emit_native_free(emitter_t *emitter) {

@@ -13,9 +13,11 @@
 #include <stdint.h>
 
 #include "asm_base.h"
+#include "asm_rv32.h"
 #include "asm_thumb.h"
 #include "asm_x64.h"
 #include "asm_x86.h"
+#include "asm_xtensa.h"
 #include "emit.h"
 
 // Entries of the VM's native function table (v1.28 order); the emitter
@@ -117,11 +119,17 @@ typedef struct native_backend {
     unsigned nlr_idx_local_1;
     bool shifts_by_count_reg;  // x86/x64: shl/shr/sar r, cl
     bool args_on_stack;        // x86: the caller passes arguments on the stack
+    // xtensawin: nlr_push saves no registers itself; a setjmp into the
+    // buffer at word 2 of the nlr_buf_t follows it.
+    bool nlr_setjmp;
 
     // Assembler lifetime; `as` is the backend's own assembler struct.
     bool (*init)(void *as, size_t max_num_labels, mpy_arch_t arch);
     void (*deinit)(void *as);
     asm_base_t *(*base)(void *as);
+    // Called at the end of every pass (xtensa: sizes the literal pool of
+    // the next pass); NULL when the assembler keeps no such state.
+    void (*end_pass)(void *as);
 
     void (*entry)(void *as, int num_locals);
     void (*exit)(void *as);
@@ -163,11 +171,19 @@ typedef struct native_backend {
     // dest = (lhs <op> rhs) as 0 or 1; op_idx 0..5 unsigned <, >, ==, <=, >=,
     // != and 6..11 the signed ones.
     void (*compare)(void *as, unsigned op_idx, int dest, int lhs, int rhs);
+    // rv32imc: takes the -march-flags= bits (Zba, Zcmp). NULL elsewhere.
+    void (*set_arch_flags)(void *as, uint32_t flags);
+    // Stores zero in a local without a scratch register (RV32 has x0);
+    // NULL: the emitter clears a register and stores that.
+    void (*clear_local)(void *as, int local_num);
 } native_backend_t;
 
 extern const native_backend_t emit_native_x64_backend;
 extern const native_backend_t emit_native_x86_backend;
 extern const native_backend_t emit_native_thumb_backend;
+extern const native_backend_t emit_native_rv32_backend;
+extern const native_backend_t emit_native_xtensa_backend;
+extern const native_backend_t emit_native_xtensawin_backend;
 
 // ---------------------------------------------------------------------------
 // The emitter's state, shared by emit_native.c (passes, frame, stack model,
@@ -224,9 +240,12 @@ typedef struct native_emitter {
         asm_x64_t x64;
         asm_x86_t x86;
         asm_thumb_t thumb;
+        asm_rv32_t rv32;
+        asm_xtensa_t xtensa;
     } asm_store;
     bool as_ready;
     size_t max_num_labels;
+    uint32_t arch_flags;  // -march-flags=, for set_arch_flags
 
     arena_t *arena;
     emit_module_t *m;
@@ -322,6 +341,7 @@ const char *native_vtype_name(vtype_t vtype);
 const char *native_qstr(const native_emitter_t *e, qstr_t q);
 
 void native_mov_state_reg(native_emitter_t *e, int local_num, int reg);
+void native_clear_local(native_emitter_t *e, int local_num, int reg_temp);
 void native_mov_reg_state(native_emitter_t *e, int reg, int local_num);
 void native_mov_reg_state_addr(native_emitter_t *e, int reg, int local_num);
 void native_mov_reg_qstr(native_emitter_t *e, int reg, qstr_t qst);

@@ -23,6 +23,10 @@ static void call_swap_globals_from_fun_obj(native_emitter_t *e) {
 static void call_nlr_push(native_emitter_t *e) {
     e->b->mov_reg_local_addr(e->as, e->b->r.arg[0], 0);
     native_call(e, NF_NLR_PUSH);
+    if (e->b->nlr_setjmp) {
+        e->b->mov_reg_local_addr(e->as, e->b->r.arg[0], 2);
+        native_call(e, NF_SETJMP);
+    }
 }
 
 static void global_exc_entry(native_emitter_t *e) {
@@ -46,15 +50,17 @@ static void global_exc_entry(native_emitter_t *e) {
         call_nlr_push(e);
         b->jump_if_zero(e->as, b->r.ret, start_label, true);
     } else {
-        b->clr_reg(e->as, b->r.temp[0]);
-        b->mov_local_reg(e->as, native_local_idx_exc_handler_unwind(e), b->r.temp[0]);
-        b->mov_local_reg(e->as, native_local_idx_exc_val(e), b->r.temp[0]);
+        native_clear_local(e, native_local_idx_exc_handler_unwind(e), b->r.temp[0]);
+        if (b->clear_local != NULL) {
+            b->clear_local(e->as, native_local_idx_exc_val(e));
+        } else {
+            b->mov_local_reg(e->as, native_local_idx_exc_val(e), b->r.temp[0]);
+        }
         b->mov_reg_pcrel(e->as, b->r.local[0], start_label);
         native_label_assign(e, nlr_label);
         call_nlr_push(e);
         b->jump_if_nonzero(e->as, b->r.ret, global_except_label, true);
-        b->clr_reg(e->as, b->r.temp[0]);
-        b->mov_local_reg(e->as, native_local_idx_exc_handler_pc(e), b->r.temp[0]);
+        native_clear_local(e, native_local_idx_exc_handler_pc(e), b->r.temp[0]);
         b->jump_reg(e->as, b->r.local[0]);
         native_label_assign(e, global_except_label);
         b->mov_reg_local(e->as, b->r.local[0], native_local_idx_exc_handler_pc(e));

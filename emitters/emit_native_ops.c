@@ -180,11 +180,13 @@ static void import(emitter_t *emitter, qstr_t qst, emit_import_kind_t kind) {
     }
 }
 
+// Through TEMP0, as the official emitter does (the same register as the
+// return value everywhere but RV32).
 static void load_const_obj(emitter_t *emitter, const cobj_t *obj) {
     native_emitter_t *e = NE(emitter);
-    native_need_reg_single(e, REG_RET(e), 0);
-    native_load_reg_with_object(e, REG_RET(e), obj);
-    native_push_reg(e, VTYPE_PYOBJ, REG_RET(e));
+    native_need_reg_single(e, REG_TEMP(e, 0), 0);
+    native_load_reg_with_object(e, REG_TEMP(e, 0), obj);
+    native_push_reg(e, VTYPE_PYOBJ, REG_TEMP(e, 0));
 }
 
 static void load_const_tok(emitter_t *emitter, emit_const_tok_t tok) {
@@ -460,8 +462,7 @@ static void with_cleanup(emitter_t *emitter, label_t l) {
     e->b->jump_if_zero(e->as, REG_RET(e), slot + 1, true);
     // Swallowed: clear the exception.
     native_label_assign(e, slot);
-    e->b->clr_reg(e->as, REG_TEMP(e, 0));
-    e->b->mov_local_reg(e->as, native_local_idx_exc_val(e), REG_TEMP(e, 0));
+    native_clear_local(e, native_local_idx_exc_val(e), REG_TEMP(e, 0));
     native_label_assign(e, slot + 1);
     // The entry end_finally drops, as after a finally label.
     native_adjust_stack(e, 1);
@@ -521,8 +522,7 @@ static void for_iter_end(emitter_t *emitter) {
 static void pop_except_jump(emitter_t *emitter, label_t l, bool within_exc_handler) {
     native_emitter_t *e = NE(emitter);
     if (within_exc_handler) {
-        e->b->clr_reg(e->as, REG_TEMP(e, 0));
-        e->b->mov_local_reg(e->as, native_local_idx_exc_val(e), REG_TEMP(e, 0));
+        native_clear_local(e, native_local_idx_exc_val(e), REG_TEMP(e, 0));
     } else {
         native_leave_exc_stack(e, false);
     }

@@ -8,18 +8,18 @@
 #include "inline_asm.h"
 
 #include <stdarg.h>
-#include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
-#include "../util/bigint.h"
 #include "asm_thumb.h"
+#include "inline_common.h"
 
 // ---------------------------------------------------------------------------
 // Messages, word for word as the official compiler raises them (SyntaxError).
+// Those about the parameters are in the inline_arch_t at the end, those
+// about labels in inline_common.c.
 
 typedef enum thumb_msg {
-    MSG_TOO_MANY_PARAMS,
-    MSG_PARAM_NAMES,
     MSG_NOT_REG,
     MSG_REG_TOO_HIGH,
     MSG_NOT_SPECIAL_REG,
@@ -28,16 +28,12 @@ typedef enum thumb_msg {
     MSG_NOT_INT,
     MSG_INT_TOO_WIDE,
     MSG_NOT_ADDR,
-    MSG_NOT_LABEL,
-    MSG_LABEL_UNDEFINED,
     MSG_UNSUPPORTED,
     MSG_BRANCH_RANGE,
     MSG_COUNT,
 } thumb_msg_t;
 
 static const char *const msg_text[MSG_COUNT] = {
-    [MSG_TOO_MANY_PARAMS] = "can only have up to 4 parameters to Thumb assembly",
-    [MSG_PARAM_NAMES] = "parameters must be registers in sequence r0 to r3",
     [MSG_NOT_REG] = "'%s' expects a register",
     [MSG_REG_TOO_HIGH] = "'%s' expects at most r%u",
     [MSG_NOT_SPECIAL_REG] = "'%s' expects a special register",
@@ -46,8 +42,6 @@ static const char *const msg_text[MSG_COUNT] = {
     [MSG_NOT_INT] = "'%s' expects an integer",
     [MSG_INT_TOO_WIDE] = "'%s' integer 0x%x doesn't fit in mask 0x%x",
     [MSG_NOT_ADDR] = "'%s' expects an address of the form [a, b]",
-    [MSG_NOT_LABEL] = "'%s' expects a label",
-    [MSG_LABEL_UNDEFINED] = "label '%s' not defined",
     [MSG_UNSUPPORTED] = "unsupported Thumb instruction '%s' with %u arguments",
     [MSG_BRANCH_RANGE] = "branch not in range",
 };
@@ -55,39 +49,22 @@ static const char *const msg_text[MSG_COUNT] = {
 // ---------------------------------------------------------------------------
 // The front end's state.
 
-struct emit_inline_asm {
-    arena_t *arena;
-    const qstr_pool_t *pool;
+typedef struct thumb_inline {
+    emit_inline_asm_t c;    // the shared part (first, so the two convert)
     thumb_arch_t level;     // which rows of insn_rows the target has
     bool arm_prelude;       // armv6: functions are entered in ARM state
     asm_thumb_t as;
-    bool has_as;            // `as` was initialised (and owns buffers)
-    emit_pass_t pass;
-    scope_t *scope;
-    diag_t *d;
-    // Label names by number for the current function (QSTR_NULL: unused).
-    qstr_t *label_names;
-    size_t n_labels;
-    // The problem with the instruction being assembled. A later problem
-    // with the same instruction replaces an earlier one, as in the official
-    // compiler, so it is recorded in `d` only when the instruction is done.
-    bool has_msg;
-    char msg[DIAG_MSG_MAX];
-};
+} thumb_inline_t;
 
-static void fail(emit_inline_asm_t *e, thumb_msg_t m, ...) {
-    va_list ap;
-    va_start(ap, m);
-    vsnprintf(e->msg, sizeof(e->msg), msg_text[m], ap);
-    va_end(ap);
-    e->has_msg = true;
+static thumb_inline_t *thumb_of(emit_inline_asm_t *c) {
+    return (thumb_inline_t *)c;
 }
 
-static void flush_msg(emit_inline_asm_t *e) {
-    if (e->has_msg) {
-        diag_error(e->d, DIAG_SYNTAX_ERROR, 0, "%s", e->msg);
-        e->has_msg = false;
-    }
+static void fail(thumb_inline_t *e, thumb_msg_t m, ...) {
+    va_list ap;
+    va_start(ap, m);
+    inline_common_vfail(&e->c, msg_text[m], ap);
+    va_end(ap);
 }
 
 static thumb_arch_t arch_level(mpy_arch_t arch) {
@@ -116,11 +93,8 @@ bool emit_inline_thumb_serves(mpy_arch_t arch) {
 // size is what matters) and a later message may replace this one.
 
 // The text of a name node, or "" for anything else.
-static const char *id_text(const emit_inline_asm_t *e, const pnode_t *pn) {
-    if (pn == NULL || pn->kind != PN_ID) {
-        return "";
-    }
-    return qstr_str(e->pool, pn->u.qst);
+static const char *id_text(const thumb_inline_t *e, const pnode_t *pn) {
+    return inline_common_id_text(&e->c, pn);
 }
 
 static const struct {
@@ -134,7 +108,7 @@ static const struct {
 };
 
 // A core register no higher than max_reg.
-static unsigned arg_reg(emit_inline_asm_t *e, const char *op, const pnode_t *pn, unsigned max_reg) {
+static unsigned arg_reg(thumb_inline_t *e, const char *op, const pnode_t *pn, unsigned max_reg) {
     const char *s = id_text(e, pn);
     for (size_t i = 0; i < sizeof(reg_names) / sizeof(reg_names[0]); i++) {
         if (strcmp(s, reg_names[i].name) != 0) {
@@ -151,7 +125,7 @@ static unsigned arg_reg(emit_inline_asm_t *e, const char *op, const pnode_t *pn,
 }
 
 // mrs knows only these two (their SYSm numbers).
-static unsigned arg_special_reg(emit_inline_asm_t *e, const char *op, const pnode_t *pn) {
+static unsigned arg_special_reg(thumb_inline_t *e, const char *op, const pnode_t *pn) {
     const char *s = id_text(e, pn);
     if (strcmp(s, "IPSR") == 0) {
         return 5;
@@ -165,7 +139,7 @@ static unsigned arg_special_reg(emit_inline_asm_t *e, const char *op, const pnod
 
 // s0..s31 (leading zeros allowed). The official message for s32 and up
 // names "r31".
-static unsigned arg_sreg(emit_inline_asm_t *e, const char *op, const pnode_t *pn) {
+static unsigned arg_sreg(thumb_inline_t *e, const char *op, const pnode_t *pn) {
     const char *s = id_text(e, pn);
     if (s[0] != 's' || s[1] == '\0') {
         fail(e, MSG_NOT_FPU_REG, op);
@@ -188,7 +162,7 @@ static unsigned arg_sreg(emit_inline_asm_t *e, const char *op, const pnode_t *pn
 
 // A register list is written as a set display: {r0}, {r0, r1, lr}.
 // Returns the mask (bit n = rn).
-static unsigned arg_reglist(emit_inline_asm_t *e, const char *op, const pnode_t *pn) {
+static unsigned arg_reglist(thumb_inline_t *e, const char *op, const pnode_t *pn) {
     if (!pn_is_rule(pn, RULE_atom_brace)) {
         fail(e, MSG_NOT_REGLIST, op);
         return 0;
@@ -213,34 +187,10 @@ static unsigned arg_reglist(emit_inline_asm_t *e, const char *op, const pnode_t 
     return mask;
 }
 
-// The value of an integer literal (folded constants included), truncated
-// to 64 bits as MicroPython truncates big ints.
-static bool node_int(const pnode_t *pn, uint64_t *v) {
-    if (pn == NULL) {
-        return false;
-    }
-    if (pn->kind == PN_SMALL_INT) {
-        *v = (uint64_t)pn->u.small_int;
-        return true;
-    }
-    if (pn->kind != PN_CONST) {
-        return false;
-    }
-    if (pn->u.obj->kind == COBJ_SMALL_INT) {
-        *v = (uint64_t)pn->u.obj->u.small_int;
-        return true;
-    }
-    if (pn->u.obj->kind == COBJ_BIG_INT) {
-        *v = (uint64_t)bigint_hash(pn->u.obj->u.big, 64);
-        return true;
-    }
-    return false;
-}
-
 // An integer whose 32-bit value has no bits outside `mask`.
-static uint32_t arg_int(emit_inline_asm_t *e, const char *op, const pnode_t *pn, uint32_t mask) {
+static uint32_t arg_int(thumb_inline_t *e, const char *op, const pnode_t *pn, uint32_t mask) {
     uint64_t v;
-    if (!node_int(pn, &v)) {
+    if (!inline_common_node_int(pn, &v)) {
         fail(e, MSG_NOT_INT, op);
         return 0;
     }
@@ -253,7 +203,7 @@ static uint32_t arg_int(emit_inline_asm_t *e, const char *op, const pnode_t *pn,
 }
 
 // [base, offset]: a list display of exactly two items, returned unread.
-static bool arg_addr(emit_inline_asm_t *e, const char *op, const pnode_t *pn, const pnode_t **base,
+static bool arg_addr(thumb_inline_t *e, const char *op, const pnode_t *pn, const pnode_t **base,
     const pnode_t **offset) {
     const pnode_t *items = pn_is_rule(pn, RULE_atom_bracket) ? pn->u.kids[0] : NULL;
     if (!pn_is_rule(items, RULE_testlist_comp) || items->n_kids != 2) {
@@ -265,23 +215,8 @@ static bool arg_addr(emit_inline_asm_t *e, const char *op, const pnode_t *pn, co
     return true;
 }
 
-// The number of the label a name refers to. Forward labels are unknown in
-// the sizing pass, so a missing one is an error only when emitting; it
-// then stands for label 0, as in the official compiler.
-static size_t arg_label(emit_inline_asm_t *e, const char *op, const pnode_t *pn) {
-    if (pn == NULL || pn->kind != PN_ID) {
-        fail(e, MSG_NOT_LABEL, op);
-        return 0;
-    }
-    for (size_t i = 0; i < e->n_labels; i++) {
-        if (e->label_names[i] == pn->u.qst) {
-            return i;
-        }
-    }
-    if (e->pass == EMIT_PASS_EMIT) {
-        fail(e, MSG_LABEL_UNDEFINED, qstr_str(e->pool, pn->u.qst));
-    }
-    return 0;
+static size_t arg_label(thumb_inline_t *e, const char *op, const pnode_t *pn) {
+    return inline_common_arg_label(&e->c, op, pn);
 }
 
 // Condition codes by their Thumb number.
@@ -433,7 +368,7 @@ typedef struct insn {
     const insn_row_t *row;
 } insn_t;
 
-static const insn_row_t *find_row(const emit_inline_asm_t *e, const insn_t *in) {
+static const insn_row_t *find_row(const thumb_inline_t *e, const insn_t *in) {
     bool second_is_name = in->n_args >= 2 && in->args[1] != NULL && in->args[1]->kind == PN_ID;
     for (size_t i = 0; i < sizeof(insn_rows) / sizeof(insn_rows[0]); i++) {
         const insn_row_t *r = &insn_rows[i];
@@ -447,7 +382,7 @@ static const insn_row_t *find_row(const emit_inline_asm_t *e, const insn_t *in) 
     return NULL;
 }
 
-static void emit_insn(emit_inline_asm_t *e, unsigned op, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+static void emit_insn(thumb_inline_t *e, unsigned op, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     asm_thumb_insn(&e->as, (thumb_op_t)op, (int32_t)a, (int32_t)b, (int32_t)c, (int32_t)d);
 }
 
@@ -456,7 +391,7 @@ static void emit_insn(emit_inline_asm_t *e, unsigned op, uint32_t a, uint32_t b,
 // turns out to be unsupported after all (the caller then says so, which
 // replaces any message about its operands).
 
-static bool form_label(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_label(thumb_inline_t *e, const insn_t *in) {
     size_t label = arg_label(e, in->name, in->args[0]);
     bool in_range = in->row->form == FORM_B ? asm_thumb_b_n_label(&e->as, label) : asm_thumb_bl_label(&e->as, label);
     if (!in_range) {
@@ -467,7 +402,7 @@ static bool form_label(emit_inline_asm_t *e, const insn_t *in) {
 
 // 16-bit push/pop take r0-r7 plus lr (push) or pc (pop); anything else
 // needs the Thumb-2 form.
-static bool form_push_pop(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_push_pop(thumb_inline_t *e, const insn_t *in) {
     unsigned list = arg_reglist(e, in->name, in->args[0]);
     unsigned extra = in->row->form == FORM_PUSH ? 1u << ASM_THUMB_REG_LR : 1u << ASM_THUMB_REG_PC;
     if ((list & 0xff00 & ~extra) == 0) {
@@ -481,35 +416,35 @@ static bool form_push_pop(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool form_rr(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_rr(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], in->row->lim);
     unsigned rm = arg_reg(e, in->name, in->args[1], in->row->lim);
     emit_insn(e, in->row->op, rd, rm, 0, 0);
     return true;
 }
 
-static bool form_mrs(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_mrs(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], in->row->lim);
     unsigned sysm = arg_special_reg(e, in->name, in->args[1]);
     emit_insn(e, in->row->op, rd, sysm, 0, 0);
     return true;
 }
 
-static bool form_ri(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_ri(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], 7);
     uint32_t imm = arg_int(e, in->name, in->args[1], in->row->lim);
     emit_insn(e, in->row->op, rd, imm, 0, 0);
     return true;
 }
 
-static bool form_ri16(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_ri16(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], 15);
     uint32_t imm = arg_int(e, in->name, in->args[1], in->row->lim);
     asm_thumb_mov_reg_i16(&e->as, (thumb_op_t)in->row->op, rd, (int32_t)imm);
     return true;
 }
 
-static bool form_movwt(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_movwt(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], 15);
     uint32_t imm = arg_int(e, in->name, in->args[1], in->row->lim);
     asm_thumb_mov_reg_i16(&e->as, (thumb_op_t)in->row->op, rd, (int32_t)(imm & 0xffff));
@@ -519,11 +454,11 @@ static bool form_movwt(emit_inline_asm_t *e, const insn_t *in) {
 
 // ldrex/strex: the offset is masked to 8 bits, then its low two bits are
 // dropped (the official compiler does not insist on alignment).
-static uint32_t excl_offset(emit_inline_asm_t *e, const insn_t *in, const pnode_t *pn) {
+static uint32_t excl_offset(thumb_inline_t *e, const insn_t *in, const pnode_t *pn) {
     return arg_int(e, in->name, pn, in->row->lim) >> 2 << 2;
 }
 
-static bool form_ldrex(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_ldrex(thumb_inline_t *e, const insn_t *in) {
     unsigned rt = arg_reg(e, in->name, in->args[0], 15);
     const pnode_t *base;
     const pnode_t *offset;
@@ -534,7 +469,7 @@ static bool form_ldrex(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool form_strex(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_strex(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], 15);
     unsigned rt = arg_reg(e, in->name, in->args[1], 15);
     const pnode_t *base;
@@ -548,7 +483,7 @@ static bool form_strex(emit_inline_asm_t *e, const insn_t *in) {
 
 // ldr/str and friends with a 5-bit scaled offset; a malformed address
 // makes the whole instruction "unsupported".
-static bool form_mem(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_mem(thumb_inline_t *e, const insn_t *in) {
     unsigned rt = arg_reg(e, in->name, in->args[0], 7);
     const pnode_t *base;
     const pnode_t *offset;
@@ -563,7 +498,7 @@ static bool form_mem(emit_inline_asm_t *e, const insn_t *in) {
 
 // A shift by 0 is written as such; for lsr and asr the field value 0 means
 // 32, which is how the encoder takes it.
-static bool form_shift(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_shift(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], 7);
     unsigned rm = arg_reg(e, in->name, in->args[1], 7);
     uint32_t sh = arg_int(e, in->name, in->args[2], in->row->lim);
@@ -574,7 +509,7 @@ static bool form_shift(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool form_addsub(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_addsub(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], 7);
     unsigned rn = arg_reg(e, in->name, in->args[1], 7);
     if (in->args[2] != NULL && in->args[2]->kind == PN_ID) {
@@ -587,7 +522,7 @@ static bool form_addsub(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool form_rrr(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_rrr(thumb_inline_t *e, const insn_t *in) {
     unsigned rd = arg_reg(e, in->name, in->args[0], 15);
     unsigned rn = arg_reg(e, in->name, in->args[1], 15);
     unsigned rm = arg_reg(e, in->name, in->args[2], 15);
@@ -595,14 +530,14 @@ static bool form_rrr(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool form_vss(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_vss(thumb_inline_t *e, const insn_t *in) {
     unsigned sd = arg_sreg(e, in->name, in->args[0]);
     unsigned sm = arg_sreg(e, in->name, in->args[1]);
     emit_insn(e, in->row->op, sd, sm, 0, 0);
     return true;
 }
 
-static bool form_vsss(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_vsss(thumb_inline_t *e, const insn_t *in) {
     unsigned sd = arg_sreg(e, in->name, in->args[0]);
     unsigned sn = arg_sreg(e, in->name, in->args[1]);
     unsigned sm = arg_sreg(e, in->name, in->args[2]);
@@ -612,7 +547,7 @@ static bool form_vsss(emit_inline_asm_t *e, const insn_t *in) {
 
 // The direction is decided by the first operand's spelling: a name
 // starting with 'r' is read as the core register.
-static bool form_vmov(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_vmov(thumb_inline_t *e, const insn_t *in) {
     if (id_text(e, in->args[0])[0] == 'r') {
         unsigned rt = arg_reg(e, in->name, in->args[0], in->row->lim);
         unsigned sn = arg_sreg(e, in->name, in->args[1]);
@@ -625,7 +560,7 @@ static bool form_vmov(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool form_vmrs(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_vmrs(thumb_inline_t *e, const insn_t *in) {
     unsigned rt = ASM_THUMB_REG_PC;  // APSR_nzcv is encoded as register 15
     if (strcmp(id_text(e, in->args[0]), "APSR_nzcv") != 0) {
         rt = arg_reg(e, in->name, in->args[0], in->row->lim);
@@ -637,7 +572,7 @@ static bool form_vmrs(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool form_vmem(emit_inline_asm_t *e, const insn_t *in) {
+static bool form_vmem(thumb_inline_t *e, const insn_t *in) {
     unsigned sd = arg_sreg(e, in->name, in->args[0]);
     const pnode_t *base;
     const pnode_t *offset;
@@ -649,7 +584,7 @@ static bool form_vmem(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool assemble_row(emit_inline_asm_t *e, const insn_t *in) {
+static bool assemble_row(thumb_inline_t *e, const insn_t *in) {
     switch ((form_t)in->row->form) {
         case FORM_NONE:
         case FORM_CPS:
@@ -701,7 +636,7 @@ static bool assemble_row(emit_inline_asm_t *e, const insn_t *in) {
 }
 
 // b<cc>(label), b<cc>_n(label) and, on Thumb-2, b<cc>_w(label).
-static bool is_cond_branch_name(const emit_inline_asm_t *e, const char *name) {
+static bool is_cond_branch_name(const thumb_inline_t *e, const char *name) {
     size_t len = strlen(name);
     if (name[0] != 'b') {
         return false;
@@ -712,7 +647,7 @@ static bool is_cond_branch_name(const emit_inline_asm_t *e, const char *name) {
     return len == 5 && name[3] == '_' && (name[4] == 'n' || (e->level >= THUMB_ARCH_V7M && name[4] == 'w'));
 }
 
-static bool cond_branch(emit_inline_asm_t *e, const insn_t *in) {
+static bool cond_branch(thumb_inline_t *e, const insn_t *in) {
     int cc = cond_code(in->name + 1);
     if (cc < 0) {
         return false;
@@ -726,7 +661,7 @@ static bool cond_branch(emit_inline_asm_t *e, const insn_t *in) {
 }
 
 // it<x><y><z>(cc): up to three more 't'/'e' letters after "it".
-static bool if_then(emit_inline_asm_t *e, const insn_t *in) {
+static bool if_then(thumb_inline_t *e, const insn_t *in) {
     const char *cond = id_text(e, in->args[0]);
     int cc = strlen(cond) == 2 ? cond_code(cond) : -1;
     if (cc < 0 || strlen(in->name + 2) > 3) {
@@ -740,7 +675,7 @@ static bool if_then(emit_inline_asm_t *e, const insn_t *in) {
     return true;
 }
 
-static bool assemble(emit_inline_asm_t *e, insn_t *in) {
+static bool assemble(thumb_inline_t *e, insn_t *in) {
     in->row = find_row(e, in);
     if (in->row != NULL) {
         return assemble_row(e, in);
@@ -758,173 +693,62 @@ static bool assemble(emit_inline_asm_t *e, insn_t *in) {
 }
 
 // ---------------------------------------------------------------------------
-// The operations the compile walk calls.
+// The architecture as the shared front end sees it (inline_common.h).
 
-// A function's labels are numbered in order of appearance, so there are
-// no more of them than statements in its body.
-static size_t max_labels_of(const scope_t *scope) {
-    const pnode_t *body = scope->pn != NULL && scope->pn->n_kids > 3 ? scope->pn->u.kids[3] : NULL;
-    if (pn_is_rule(body, RULE_suite_block_stmts)) {
-        return body->n_kids;
-    }
-    return 1;
+// r0, r1, ... in order.
+static bool thumb_is_param(const emit_inline_asm_t *c, const pnode_t *pn, size_t i) {
+    const char *name = inline_common_id_text(c, pn);
+    return name[0] == 'r' && name[1] == (char)('0' + i) && name[2] == '\0';
 }
 
-// Fresh label tables for the function about to be sized. Returns false
-// (with a MemoryError) when they cannot be allocated.
-static bool start_function(emit_inline_asm_t *e, const scope_t *scope) {
-    if (e->has_as) {
-        asm_thumb_deinit(&e->as);
-        e->has_as = false;
-    }
-    e->n_labels = max_labels_of(scope);
-    e->label_names = arena_alloc(e->arena, e->n_labels * sizeof(qstr_t));
-    bool ok = e->label_names != NULL && asm_thumb_init(&e->as, e->n_labels, e->level >= THUMB_ARCH_V7M);
-    e->has_as = true;
+static bool thumb_init_asm(emit_inline_asm_t *c, size_t n_labels) {
+    thumb_inline_t *e = thumb_of(c);
+    bool ok = asm_thumb_init(&e->as, n_labels, e->level >= THUMB_ARCH_V7M);
     e->as.arm_prelude = e->arm_prelude;
-    if (!ok) {
-        e->n_labels = 0;
-        return diag_error(e->d, DIAG_MEMORY_ERROR, 0, "memory allocation failed");
-    }
-    return true;
+    return ok;
 }
 
-static void thumb_start_pass(emit_inline_asm_t *e, emit_pass_t pass, scope_t *scope, diag_t *d) {
-    e->pass = pass;
-    e->scope = scope;
-    e->d = d;
-    e->has_msg = false;
-    if (pass != EMIT_PASS_EMIT && !start_function(e, scope)) {
-        return;
-    }
-    asm_thumb_start_pass(&e->as, pass == EMIT_PASS_EMIT ? ASM_PASS_EMIT : ASM_PASS_COMPUTE);
+static void thumb_deinit_asm(emit_inline_asm_t *c) {
+    asm_thumb_deinit(&thumb_of(c)->as);
+}
+
+static void thumb_start_pass(emit_inline_asm_t *c, asm_pass_t pass) {
+    thumb_inline_t *e = thumb_of(c);
+    asm_thumb_start_pass(&e->as, pass);
     asm_thumb_entry(&e->as, 0);
 }
 
-// Hands the finished code to the scope (in the arena).
-static void store_code(emit_inline_asm_t *e, uint32_t type_sig) {
-    size_t len = e->as.base.code_offset;
-    uint8_t *code = arena_alloc(e->arena, len + 1);
-    emit_raw_code_t *rc = e->scope->raw_code;
-    if (rc == NULL) {
-        rc = arena_alloc(e->arena, sizeof(*rc));
-        e->scope->raw_code = rc;
-    }
-    if (code == NULL || rc == NULL) {
-        diag_error(e->d, DIAG_MEMORY_ERROR, 0, "memory allocation failed");
-        return;
-    }
-    memcpy(code, e->as.base.code, len);
-    rc->rc.kind = MPY_CODE_ASM;
-    rc->rc.code = code;
-    rc->rc.code_len = len;
-    rc->rc.file_offset = -1;
-    rc->rc.scope_flags = 0;
-    rc->rc.n_pos_args = e->scope->num_pos_args;
-    rc->rc.type_sig = type_sig;
+static void thumb_finish_pass(emit_inline_asm_t *c) {
+    asm_thumb_exit(&thumb_of(c)->as);
 }
 
-static void thumb_end_pass(emit_inline_asm_t *e, uint32_t type_sig) {
-    asm_thumb_exit(&e->as);
-    if (e->pass != EMIT_PASS_EMIT || diag_failed(e->d)) {
-        return;
-    }
-    if (e->as.base.error == ASM_ERR_NO_MEMORY) {
-        diag_error(e->d, DIAG_MEMORY_ERROR, 0, "memory allocation failed");
-        return;
-    }
-    if (e->as.base.error != ASM_OK) {
-        diag_error(e->d, DIAG_RUNTIME_ERROR, 0, "internal error in the Thumb assembler: %s",
-            asm_error_text(e->as.base.error));
-        return;
-    }
-    store_code(e, type_sig);
-}
-
-static unsigned thumb_count_params(emit_inline_asm_t *e, size_t n_params, pnode_t *const *params) {
-    if (n_params > 4) {
-        fail(e, MSG_TOO_MANY_PARAMS);
-        flush_msg(e);
-        return 0;
-    }
-    for (size_t i = 0; i < n_params; i++) {
-        const char *name = id_text(e, params[i]);
-        if (name[0] != 'r' || name[1] != (char)('0' + i) || name[2] != '\0') {
-            fail(e, MSG_PARAM_NAMES);
-            flush_msg(e);
-            return 0;
-        }
-    }
-    return (unsigned)n_params;
-}
-
-// Duplicates are looked for while sizing; the emit pass only reassigns.
-static bool thumb_label(emit_inline_asm_t *e, unsigned n, qstr_t name) {
-    if (e->pass != EMIT_PASS_EMIT) {
-        for (size_t i = 0; i < e->n_labels; i++) {
-            if (e->label_names[i] == name) {
-                return false;
-            }
-        }
-    }
-    if (n < e->n_labels) {
-        e->label_names[n] = name;
-    }
-    asm_thumb_label_assign(&e->as, n);
-    return true;
-}
-
-// The official arithmetic, kept exactly (including its types), so that
-// odd alignments such as 0 or 3 move the offset the same way: it may even
-// move backwards, and padding is never written (the buffer starts zeroed).
-static void thumb_align(emit_inline_asm_t *e, unsigned n) {
-    size_t off = e->as.base.code_offset;
-    size_t aligned = (off + n - 1) & (size_t)(~(n - 1));
-    if (aligned >= off) {
-        asm_base_get_cur_to_write_bytes(&e->as.base, aligned - off);
-    } else {
-        e->as.base.code_offset = aligned;
+static void thumb_assemble(emit_inline_asm_t *c, const char *name, size_t n_args, pnode_t *const *args) {
+    insn_t in = {name, n_args, args, NULL};
+    if (!assemble(thumb_of(c), &in)) {
+        fail(thumb_of(c), MSG_UNSUPPORTED, name, (unsigned)n_args);
     }
 }
 
-static void thumb_data(emit_inline_asm_t *e, unsigned bytesize, uint64_t value) {
-    asm_base_data(&e->as.base, bytesize, value);
-}
-
-static void thumb_op(emit_inline_asm_t *e, qstr_t op, size_t n_args, pnode_t *const *args) {
-    insn_t in = {qstr_str(e->pool, op), n_args, args, NULL};
-    e->has_msg = false;
-    if (!assemble(e, &in)) {
-        fail(e, MSG_UNSUPPORTED, in.name, (unsigned)n_args);
-    }
-    flush_msg(e);
-}
-
-const emit_inline_asm_ops_t emit_inline_thumb_ops = {
+static const inline_arch_t thumb_arch = {
+    .name = "Thumb",
+    .too_many_params = "can only have up to 4 parameters to Thumb assembly",
+    .param_names = "parameters must be registers in sequence r0 to r3",
+    .sizes_forward_branches = false,
+    .is_param = thumb_is_param,
+    .init_asm = thumb_init_asm,
+    .deinit_asm = thumb_deinit_asm,
     .start_pass = thumb_start_pass,
-    .end_pass = thumb_end_pass,
-    .count_params = thumb_count_params,
-    .label = thumb_label,
-    .align = thumb_align,
-    .data = thumb_data,
-    .op = thumb_op,
+    .finish_pass = thumb_finish_pass,
+    .assemble = thumb_assemble,
+    .fault_text = NULL,
 };
 
 emit_inline_asm_t *emit_inline_thumb_new(arena_t *arena, const qstr_pool_t *pool, mpy_arch_t arch) {
-    emit_inline_asm_t *e = arena_alloc(arena, sizeof(*e));
-    if (e == NULL) {
-        return NULL;
+    emit_inline_asm_t *c =
+        inline_common_new(arena, pool, &thumb_arch, sizeof(thumb_inline_t), offsetof(thumb_inline_t, as.base));
+    if (c != NULL) {
+        thumb_of(c)->level = arch_level(arch);
+        thumb_of(c)->arm_prelude = arch == MPY_ARCH_ARMV6;
     }
-    e->arena = arena;
-    e->pool = pool;
-    e->level = arch_level(arch);
-    e->arm_prelude = arch == MPY_ARCH_ARMV6;
-    return e;
-}
-
-void emit_inline_thumb_free(emit_inline_asm_t *e) {
-    if (e != NULL && e->has_as) {
-        asm_thumb_deinit(&e->as);
-        e->has_as = false;
-    }
+    return c;
 }

@@ -11,8 +11,9 @@
 //                    code writes n_state to word 3, which it never reads back)
 //   nlr buffer       word 0 prev, word 1 the exception, then saved registers
 // The offsets are checked below. Native support is on for Linux on x86-64
-// and on Thumb-2 ARM (RT_NATIVE); elsewhere the hooks below do nothing and
-// the loader refuses native code as the official VM does.
+// and on Thumb-2 ARM, and for the RV32 and Xtensa lx106 firmware at the
+// levels with a .mpy loader (RT_NATIVE); elsewhere the hooks below do
+// nothing and the loader refuses native code as the official VM does.
 #ifndef RUNTIME_NATIVEGLUE_H
 #define RUNTIME_NATIVEGLUE_H
 
@@ -23,6 +24,8 @@
 
 #ifndef RT_NATIVE
 #if defined(__linux__) && (defined(__x86_64__) || defined(__thumb2__))
+#define RT_NATIVE 1
+#elif RT_LOADER && ((defined(__riscv) && __riscv_xlen == 32) || defined(__XTENSA_CALL0_ABI__))
 #define RT_NATIVE 1
 #else
 #define RT_NATIVE 0
@@ -36,6 +39,10 @@
 #define RT_NATIVE_ARCH MPY_ARCH_NONE
 #elif defined(__x86_64__)
 #define RT_NATIVE_ARCH MPY_ARCH_X64
+#elif defined(__riscv)
+#define RT_NATIVE_ARCH MPY_ARCH_RV32IMC
+#elif defined(__XTENSA_CALL0_ABI__)
+#define RT_NATIVE_ARCH MPY_ARCH_XTENSA
 #elif defined(__ARM_FP) && (__ARM_FP & 8)
 #define RT_NATIVE_ARCH MPY_ARCH_ARMV7EMDP
 #elif defined(__ARM_FP) && (__ARM_FP & 4)
@@ -87,10 +94,10 @@ extern const type_t type_fun_native, type_fun_native_gen, type_fun_viper, type_f
 
 // Loader: true when code of `arch` runs here.
 static inline bool rt_native_arch_ok(unsigned arch) {
-#if defined(__x86_64__)
-    return arch == MPY_ARCH_X64;
-#else
+#if defined(__thumb2__)
     return arch >= MPY_ARCH_ARMV6M && arch <= RT_NATIVE_ARCH;
+#else
+    return arch == RT_NATIVE_ARCH;
 #endif
 }
 // Loader: the constant that stands for the function table.
@@ -121,8 +128,13 @@ vm_return_t native_gen_resume(frame_t *f, obj_t throw_exc, obj_t *ret);
 unsigned int nlr_native_push(nlr_buf_t *buf);
 noreturn void nlr_native_jump(nlr_buf_t *buf);
 
-// Executable memory (the port's exec_mem.c): n bytes, zeroed, never freed.
+// Executable memory (the port's exec_mem.c): n bytes, zeroed, never freed
+// while this VM runs. Raises MemoryError when there is no room.
 uint8_t *port_exec_alloc(size_t n);
+// Copies n bytes to dst in executable memory. The loader writes there
+// only through this (and with whole aligned words), as the ESP8266's
+// instruction RAM takes no 8- or 16-bit stores.
+void port_exec_copy(uint8_t *dst, const uint8_t *src, size_t n);
 // Makes bytes written at p visible to instruction fetch.
 void port_exec_flush(void *p, size_t n);
 

@@ -1,12 +1,14 @@
 // runtime/nlr_native.c: the nlr_push that native code calls. Native code
-// keeps an nlr_buf_t of its own in its frame (13 words on x64, 19 on
-// Thumb) and calls the function table's nlr_push on it; an exception then
-// returns 1 from that call with the exception in word 1. nlr_push saves the
-// callee-saved registers, the stack pointer and the return address at the
-// word offsets MicroPython's nlrx64.c and nlrthumb.c use (native code keeps
-// its exception handler's address in the slot of REG_LOCAL_1: rbx at word
-// 5 on x64, r4 at word 3 on Thumb). The buffer joins the VM's chain tagged
-// as native (NLR_NATIVE_TAG), so nlr_jump knows to come back here.
+// keeps an nlr_buf_t of its own in its frame (13 words on x64 and Xtensa,
+// 19 on Thumb, 17 on RV32) and calls the function table's nlr_push on it;
+// an exception then returns 1 from that call with the exception in word 1.
+// nlr_push saves the callee-saved registers, the stack pointer and the
+// return address at the word offsets MicroPython's nlrx64.c, nlrthumb.c,
+// nlrrv32.c and nlrxtensa.c use (native code keeps its exception handler's
+// address in the slot of REG_LOCAL_1: rbx at word 5 on x64, r4 at word 3
+// on Thumb, s3 at word 6 on RV32, a12 at word 8 on Xtensa). The buffer
+// joins the VM's chain tagged as native (NLR_NATIVE_TAG), so nlr_jump
+// knows to come back here.
 #include "nativeglue.h"
 
 #if RT_NATIVE
@@ -101,6 +103,95 @@ __asm__(
     "    movs r0, #1\n"
     "    bx lr\n"
     "    .size nlr_native_restore, .-nlr_native_restore\n");
+#elif defined(__riscv) && __riscv_xlen == 32
+// words: 0 prev, 1 ret_val, 2 ra, 3 s0, 4 s1, 5..14 s2-s11, 15 sp
+__asm__(
+    "    .text\n"
+    "    .globl nlr_native_push\n"
+    "    .type nlr_native_push, @function\n"
+    "nlr_native_push:\n"
+    "    sw ra, 8(a0)\n"
+    "    sw s0, 12(a0)\n"
+    "    sw s1, 16(a0)\n"
+    "    sw s2, 20(a0)\n"
+    "    sw s3, 24(a0)\n"
+    "    sw s4, 28(a0)\n"
+    "    sw s5, 32(a0)\n"
+    "    sw s6, 36(a0)\n"
+    "    sw s7, 40(a0)\n"
+    "    sw s8, 44(a0)\n"
+    "    sw s9, 48(a0)\n"
+    "    sw s10, 52(a0)\n"
+    "    sw s11, 56(a0)\n"
+    "    sw sp, 60(a0)\n"
+    "    tail nlr_native_push_tail\n"
+    "    .size nlr_native_push, .-nlr_native_push\n"
+    "    .globl nlr_native_restore\n"
+    "    .type nlr_native_restore, @function\n"
+    "nlr_native_restore:\n"
+    "    lw ra, 8(a0)\n"
+    "    lw s0, 12(a0)\n"
+    "    lw s1, 16(a0)\n"
+    "    lw s2, 20(a0)\n"
+    "    lw s3, 24(a0)\n"
+    "    lw s4, 28(a0)\n"
+    "    lw s5, 32(a0)\n"
+    "    lw s6, 36(a0)\n"
+    "    lw s7, 40(a0)\n"
+    "    lw s8, 44(a0)\n"
+    "    lw s9, 48(a0)\n"
+    "    lw s10, 52(a0)\n"
+    "    lw s11, 56(a0)\n"
+    "    lw sp, 60(a0)\n"
+    "    li a0, 1\n"
+    "    ret\n"
+    "    .size nlr_native_restore, .-nlr_native_restore\n");
+#elif defined(__XTENSA_CALL0_ABI__)
+// The call0 ABI (lx106, MicroPython's "xtensa" code): a0 return address,
+// a1 stack pointer, a12-a15 callee-saved; a8-a11 are saved as nlrxtensa.c
+// does. words: 0 prev, 1 ret_val, 2 a0, 3 a1, 4..11 a8-a15. The tail call
+// goes through a8 (already saved, and free in call0) because `j` reaches
+// only 128 KB.
+__asm__(
+    "    .pushsection .text.nlr_native_push, \"ax\"\n"
+    "    .align 4\n"
+    ".Lnlr_native_push_tail:\n"
+    "    .word nlr_native_push_tail\n"
+    "    .globl nlr_native_push\n"
+    "    .type nlr_native_push, @function\n"
+    "    .align 4\n"
+    "nlr_native_push:\n"
+    "    s32i a0, a2, 8\n"
+    "    s32i a1, a2, 12\n"
+    "    s32i a8, a2, 16\n"
+    "    s32i a9, a2, 20\n"
+    "    s32i a10, a2, 24\n"
+    "    s32i a11, a2, 28\n"
+    "    s32i a12, a2, 32\n"
+    "    s32i a13, a2, 36\n"
+    "    s32i a14, a2, 40\n"
+    "    s32i a15, a2, 44\n"
+    "    l32r a8, .Lnlr_native_push_tail\n"
+    "    jx a8\n"
+    "    .size nlr_native_push, .-nlr_native_push\n"
+    "    .globl nlr_native_restore\n"
+    "    .type nlr_native_restore, @function\n"
+    "    .align 4\n"
+    "nlr_native_restore:\n"
+    "    l32i a0, a2, 8\n"
+    "    l32i a1, a2, 12\n"
+    "    l32i a8, a2, 16\n"
+    "    l32i a9, a2, 20\n"
+    "    l32i a10, a2, 24\n"
+    "    l32i a11, a2, 28\n"
+    "    l32i a12, a2, 32\n"
+    "    l32i a13, a2, 36\n"
+    "    l32i a14, a2, 40\n"
+    "    l32i a15, a2, 44\n"
+    "    movi a2, 1\n"
+    "    ret\n"
+    "    .size nlr_native_restore, .-nlr_native_restore\n"
+    "    .popsection\n");
 #else
 #error "native code support needs an nlr_native_push for this architecture"
 #endif

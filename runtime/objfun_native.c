@@ -68,7 +68,7 @@ static void relocate(const mpy_raw_code_t *rc, uint8_t *text, uint8_t *rodata, u
             rt_raise_value_error("malformed .mpy file (bad relocation)");
         }
         while (n--) {
-            *at++ += dest;
+            *at++ += dest;   // a whole aligned word: instruction RAM takes it
         }
     }
 }
@@ -117,7 +117,7 @@ void native_code_load(code_t *c, const mpy_raw_code_t *rc) {
     native_code_t *nc = rt_new(native_code_t);
     nc->kind = (uint8_t)rc->kind;
     uint8_t *text = port_exec_alloc(rc->code_len);
-    memcpy(text, rc->code, rc->code_len);
+    port_exec_copy(text, rc->code, rc->code_len);
     nc->fun_data = text;
     bool is_native = rc->kind == MPY_CODE_NATIVE;
     size_t n_table = c->n_children + (is_native ? 1 : 0);
@@ -147,7 +147,7 @@ void native_code_load(code_t *c, const mpy_raw_code_t *rc) {
         if (rc->rodata_size != 0) {
             rodata = port_exec_alloc(rc->rodata_size);
             if (rc->rodata != NULL) {
-                memcpy(rodata, rc->rodata, rc->rodata_size);
+                port_exec_copy(rodata, rc->rodata, rc->rodata_size);
             }
         }
         if (rc->bss_size != 0) {

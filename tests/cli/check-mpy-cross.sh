@@ -62,6 +62,10 @@ check "-march without native code leaves the header alone" bash -c \
     '"$0" -march=x64 -o - good.py | cmp -s - good.mpy' "$M"
 check "-march-flags always appear in the header" bash -c \
     '"$0" -march=rv32imc -march-flags=zba -o - good.py | head -c 5 | od -An -tx1 | grep -q "4d 06 40 1f 01"' "$M"
+printf '@micropython.asm_thumb\ndef f(r0):\n    add(r0, r0, 1)\n' > asm.py
+check "an inline assembler the arch lacks: invalid arch at the decorator" bash -c \
+    '"$0" -march=x64 asm.py 2>err; [ $? = 1 ] && [ ! -e asm.mpy ] &&
+     [ "$(cat err)" = "$(printf "Traceback (most recent call last):\n  File \"asm.py\", line 1, in <module>\nSyntaxError: invalid arch")" ]' "$M"
 check "-- ends the options" bash -c 'cp good.py ./-x.py && "$0" -o dd.mpy -- -x.py && cmp -s dd.mpy <("$0" -s -x.py -o - good.py)' "$M"
 
 # --- bad input -----------------------------------------------------------

@@ -44,7 +44,7 @@ for n in $PROGS; do
     cmp -s "$T/bc/err2.txt" "$T/nat/err2.txt" || r=bad
     [ "$r" = bad ] && diff "$T/bc/out.txt" "$T/nat/out.txt" | head -10
     check "$n native output = bytecode output" $r
-    for arch in x86 armv6m armv7m armv7emsp armv7emdp; do
+    for arch in x86 armv6m armv7m armv7emsp armv7emdp xtensa xtensawin; do
         r=ok
         "$CROSS" -march=$arch -X emit=native -o "$T/nat/$n.$arch.mpy" "$T/nat/$n.py" || r=bad
         check "$n compiles ($arch)" $r

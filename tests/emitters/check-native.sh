@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/emitters/check-native.sh: end-to-end check of the native emitter.
 # Compiles every native golden of the corpus for the architectures the
-# emitter supports (x86, x64, armv6m, armv7m, armv7emsp, armv7emdp) with
-# mpy-cross and compares the bytes with the official tool's output.
+# emitter supports (x86, x64, armv6m, armv7m, armv7emsp, armv7emdp, xtensa,
+# xtensawin, rv32imc) with mpy-cross and compares the bytes with the
+# official tool's output.
 #   usage: tests/emitters/check-native.sh [MPY_CROSS] [-v] [ARCH...]
 # MPY_CROSS defaults to $BUILD/mpy-cross (BUILD defaults to build).
 # -v lists the failing goldens. Prints "N passed, N failed"; exits 1 on
@@ -13,7 +14,7 @@ cross=${1:-$here/${BUILD:-build}/mpy-cross}
 [ $# -gt 0 ] && shift
 verbose=0
 if [ "${1:-}" = "-v" ]; then verbose=1; shift; fi
-archs=${*:-"x86 x64 armv6m armv7m armv7emsp armv7emdp"}
+archs=${*:-"x86 x64 armv6m armv7m armv7emsp armv7emdp xtensa xtensawin rv32imc"}
 corpus=${CORPUS:-$here/../shared/corpus}
 [ -x "$cross" ] || { echo "check-native: no $cross" >&2; exit 1; }
 cross=$(cd "$(dirname "$cross")" && pwd)/$(basename "$cross")

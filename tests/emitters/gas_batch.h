@@ -1,7 +1,7 @@
 // tests/emitters/gas_batch.h: collects instructions our assembler encoded
 // together with their GNU as text, assembles the text with the host `as`
-// and compares byte for byte. Shared by the x64 and x86 assembler tests
-// (header-only: each test program includes it once).
+// and compares byte for byte. Shared by the assembler tests of every
+// architecture (header-only: each test program includes it once).
 #ifndef TESTS_EMITTERS_GAS_BATCH_H
 #define TESTS_EMITTERS_GAS_BATCH_H
 
@@ -23,7 +23,10 @@ typedef struct gas_batch {
     size_t n;             // instructions recorded
     size_t cap;
     size_t *starts;       // where each instruction starts in expect
-    char (*texts)[80];
+    char (*texts)[96];
+    size_t skip;          // bytes the header puts before the first instruction
+    size_t n_rows;        // distinct table rows recorded by gas_batch_add_row
+    int last_row;
 } gas_batch_t;
 
 static void gas_batch_init(gas_batch_t *b, const char *header) {
@@ -31,6 +34,7 @@ static void gas_batch_init(gas_batch_t *b, const char *header) {
     buf_init(&b->src);
     buf_init(&b->expect);
     buf_str(&b->src, header);
+    b->last_row = -1;
 }
 
 static void gas_batch_deinit(gas_batch_t *b) {
@@ -56,6 +60,16 @@ static void gas_batch_add(gas_batch_t *b, const uint8_t *bytes, size_t len, cons
     buf_printf(&b->src, "\t%s\n", text);
 }
 
+// As gas_batch_add, for an instruction made from table row `row`; the
+// rows of consecutive instructions are counted in n_rows.
+static inline void gas_batch_add_row(gas_batch_t *b, int row, const uint8_t *bytes, size_t len, const char *text) {
+    gas_batch_add(b, bytes, len, text);
+    if (row != b->last_row) {
+        b->n_rows++;
+        b->last_row = row;
+    }
+}
+
 static uint8_t *gas_read_all(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
@@ -70,11 +84,15 @@ static uint8_t *gas_read_all(const char *path, size_t *len) {
     return data;
 }
 
-// Assembles with `as_cmd` (e.g. "as --64") and compares; fails loudly when
-// the assembler is missing or any instruction differs.
-static void gas_batch_check(gas_batch_t *b, const char *as_cmd) {
-    if (system("command -v as >/dev/null 2>&1 && command -v objcopy >/dev/null 2>&1") != 0) {
-        fail_msg("GNU as/objcopy not found: install binutils to run this test");
+// Assembles with `as_cmd` (e.g. "as --64"), extracts .text with
+// `objcopy_cmd` (the one of the same binutils target) and compares; fails
+// loudly when a tool is missing or any instruction differs.
+static void gas_batch_check_with(gas_batch_t *b, const char *as_cmd, const char *objcopy_cmd) {
+    char probe[200];
+    snprintf(probe, sizeof(probe), "command -v %.*s >/dev/null 2>&1 && command -v %s >/dev/null 2>&1",
+        (int)strcspn(as_cmd, " "), as_cmd, objcopy_cmd);
+    if (system(probe) != 0) {
+        fail_msg("%s or %s not found: install the matching binutils to run this test", as_cmd, objcopy_cmd);
     }
     char dir[] = "/tmp/test_asm_gas_XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -86,14 +104,17 @@ static void gas_batch_check(gas_batch_t *b, const char *as_cmd) {
     assert_non_null(f);
     fwrite(b->src.data, 1, b->src.len, f);
     fclose(f);
-    snprintf(cmd, sizeof(cmd), "%s -o %s %s && objcopy -O binary -j .text %s %s", as_cmd, path_o, path_s,
-        path_o, path_bin);
+    snprintf(cmd, sizeof(cmd), "%s -o %s %s && %s -O binary -j .text %s %s", as_cmd, path_o, path_s,
+        objcopy_cmd, path_o, path_bin);
     int rc = system(cmd);
     if (rc != 0) {
         fail_msg("command failed (exit %d): %s", rc, cmd);
     }
-    size_t got_len;
-    uint8_t *got = gas_read_all(path_bin, &got_len);
+    size_t all_len;
+    uint8_t *all = gas_read_all(path_bin, &all_len);
+    assert_true(all_len >= b->skip);
+    const uint8_t *got = all + b->skip;
+    size_t got_len = all_len - b->skip;
     int failures = 0;
     for (size_t i = 0; i < b->n && failures < 20; i++) {
         size_t start = b->starts[i];
@@ -112,7 +133,7 @@ static void gas_batch_check(gas_batch_t *b, const char *as_cmd) {
         }
         fprintf(stderr, "\n");
     }
-    free(got);
+    free(all);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     if (system(cmd) != 0) {
         fprintf(stderr, "could not remove %s\n", dir);
@@ -121,6 +142,11 @@ static void gas_batch_check(gas_batch_t *b, const char *as_cmd) {
         fail_msg("%d instruction(s) differ from GNU as (sizes %zu vs %zu)", failures, b->expect.len, got_len);
     }
     printf("compared %zu instructions with %s\n", b->n, as_cmd);
+}
+
+// The host's own binutils.
+static inline void gas_batch_check(gas_batch_t *b, const char *as_cmd) {
+    gas_batch_check_with(b, as_cmd, "objcopy");
 }
 
 #endif // TESTS_EMITTERS_GAS_BATCH_H

@@ -1,94 +1,84 @@
 // tests/emitters/test_asm_thumb.c: the Thumb table against GNU as, the
 // decoder against the encoder, and the instruction selection against
 // sequences seen in the official mpy-cross goldens.
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <cmocka.h>
 
 #include "emitters/asm_thumb.h"
+#include "tests/emitters/asm_test.h"
+#include "tests/emitters/gas_batch.h"
 
 // ---------------------------------------------------------------------------
 // Boundary operands for each field kind: the first value is the default used
 // while another operand is varied.
 
-typedef struct values {
-    int32_t v[8];
-    int n;
-} values_t;
-
-static values_t field_values(const thumb_field_t *f, int index) {
-    values_t r = {{0}, 0};
+static asm_values_t field_values(const thumb_field_t *f, int index) {
+    asm_values_t r = {{0}, 0};
     switch ((thumb_field_kind_t)f->kind) {
         case TF_REG:
             if (f->width == 3) {
-                r = (values_t){{index + 1, 0, 7}, 3};
+                r = (asm_values_t){{index + 1, 0, 7}, 3};
             } else {
-                r = (values_t){{2 + 3 * index, 0, 7, 8, 12, 14}, 6};
+                r = (asm_values_t){{2 + 3 * index, 0, 7, 8, 12, 14}, 6};
             }
             break;
         case TF_REG_HI:
-            r = (values_t){{8, 0, 7, 12, 14}, 5};
+            r = (asm_values_t){{8, 0, 7, 12, 14}, 5};
             break;
         case TF_REG_X2:
-            r = (values_t){{3, 0, 8, 14}, 4};
+            r = (asm_values_t){{3, 0, 8, 14}, 4};
             break;
         case TF_REG_NZCV:
-            r = (values_t){{0, 7, 14, 15}, 4};
+            r = (asm_values_t){{0, 7, 14, 15}, 4};
             break;
         case TF_IMM: {
             int32_t max = ((INT32_C(1) << f->width) - 1) << f->aux;
-            r = (values_t){{(((INT32_C(1) << f->width) / 3) << f->aux), 0, max}, 3};
+            r = (asm_values_t){{(((INT32_C(1) << f->width) / 3) << f->aux), 0, max}, 3};
             break;
         }
         case TF_SHIFT32:
-            r = (values_t){{5, 1, 31, 32}, 4};
+            r = (asm_values_t){{5, 1, 31, 32}, 4};
             break;
         case TF_BR: {
             int32_t lim = INT32_C(1) << f->width;
-            r = (values_t){{8, -lim, lim - 2, -2, 0}, 5};
+            r = (asm_values_t){{8, -lim, lim - 2, -2, 0}, 5};
             break;
         }
         case TF_BR_T3:
-            r = (values_t){{0x1234, -1048576, 1048574, -2, 0x54322, -0x2c72}, 6};
+            r = (asm_values_t){{0x1234, -1048576, 1048574, -2, 0x54322, -0x2c72}, 6};
             break;
         case TF_BR_T4:
-            r = (values_t){{0x1234, -16777216, 16777214, -2, 0x654322, -0x2c72, 0x5432}, 7};
+            r = (asm_values_t){{0x1234, -16777216, 16777214, -2, 0x654322, -0x2c72, 0x5432}, 7};
             break;
         case TF_IMM16:
-            r = (values_t){{0x1234, 0, 0xffff, 0x0800, 0xf00f}, 5};
+            r = (asm_values_t){{0x1234, 0, 0xffff, 0x0800, 0xf00f}, 5};
             break;
         case TF_IMM12:
-            r = (values_t){{0x123, 0, 4095, 0x800}, 4};
+            r = (asm_values_t){{0x123, 0, 4095, 0x800}, 4};
             break;
         case TF_RLIST:
-            r = (values_t){{0x0101, 0x1f00, 0x4100, 0x1fff}, 4};
+            r = (asm_values_t){{0x0101, 0x1f00, 0x4100, 0x1fff}, 4};
             break;
         case TF_RLIST_LR:
-            r = (values_t){{0x4003, 0x0001, 0x00ff, 0x4000, 0x40ff}, 5};
+            r = (asm_values_t){{0x4003, 0x0001, 0x00ff, 0x4000, 0x40ff}, 5};
             break;
         case TF_RLIST_PC:
-            r = (values_t){{0x8003, 0x0001, 0x00ff, 0x8000, 0x80ff}, 5};
+            r = (asm_values_t){{0x8003, 0x0001, 0x00ff, 0x8000, 0x80ff}, 5};
             break;
         case TF_COND:
-            r = (values_t){{0, 1, 10, 13}, 4};
+            r = (asm_values_t){{0, 1, 10, 13}, 4};
             break;
         case TF_ITMASK:
-            r = (values_t){{8, 4, 12, 2, 1, 15}, 6};
+            r = (asm_values_t){{8, 4, 12, 2, 1, 15}, 6};
             break;
         case TF_SREG:
-            r = (values_t){{3, 0, 1, 30, 31}, 5};
+            r = (asm_values_t){{3, 0, 1, 30, 31}, 5};
             break;
         case TF_SYSM:
-            r = (values_t){{5, 0, 8, 16, 17, 20}, 6};
+            r = (asm_values_t){{5, 0, 8, 16, 17, 20}, 6};
             break;
         case TF_NONE:
-            r = (values_t){{0}, 1};
+            r = (asm_values_t){{0}, 1};
             break;
     }
     return r;
@@ -107,30 +97,16 @@ static bool combination_is_meaningful(thumb_op_t op, const int32_t *ops) {
     }
 }
 
-// Calls fn for the default operands, then for each boundary of each
-// operand with the others at their default.
-typedef void (*combo_fn_t)(thumb_op_t op, const int32_t *ops, void *ctx);
+static asm_values_t operand_values(int op, int i) {
+    return field_values(&thumb_form_fields[thumb_insn_table[op].form][i], i);
+}
 
-static void for_each_combination(thumb_op_t op, combo_fn_t fn, void *ctx) {
-    const thumb_field_t *fields = thumb_form_fields[thumb_insn_table[op].form];
-    values_t vals[THUMB_MAX_OPERANDS];
-    int32_t ops[THUMB_MAX_OPERANDS];
-    for (int i = 0; i < THUMB_MAX_OPERANDS; i++) {
-        vals[i] = field_values(&fields[i], i);
-        ops[i] = vals[i].v[0];
-    }
-    if (combination_is_meaningful(op, ops)) {
-        fn(op, ops, ctx);
-    }
-    for (int i = 0; i < THUMB_MAX_OPERANDS; i++) {
-        for (int k = 1; k < vals[i].n; k++) {
-            ops[i] = vals[i].v[k];
-            if (combination_is_meaningful(op, ops)) {
-                fn(op, ops, ctx);
-            }
-        }
-        ops[i] = vals[i].v[0];
-    }
+static const asm_table_t table = {THUMB_NUM_OPS, THUMB_MAX_OPERANDS, operand_values};
+
+// The bytes of an instruction word: a 32-bit one is two halfwords, the
+// first (high) one first.
+static void word_bytes(uint32_t w, int size, uint8_t *out) {
+    asm_test_word_bytes(size == 4 ? w >> 16 | w << 16 : w, size, out);
 }
 
 // ---------------------------------------------------------------------------
@@ -140,9 +116,7 @@ static void test_every_row_keeps_its_match_inside_its_mask(void **state) {
     (void)state;
     for (int op = 0; op < THUMB_NUM_OPS; op++) {
         const thumb_insn_info_t *info = &thumb_insn_table[op];
-        if ((info->match & ~info->mask) != 0) {
-            fail_msg("row %s: match 0x%08x has bits outside mask 0x%08x", info->name, info->match, info->mask);
-        }
+        asm_test_assert_match_in_mask(info->name, info->match, info->mask);
         assert_true(info->size == 2 || info->size == 4);
         if (info->size == 4) {
             assert_true(thumb_is_32bit_prefix((uint16_t)(info->match >> 16)));
@@ -154,45 +128,6 @@ static void test_every_row_keeps_its_match_inside_its_mask(void **state) {
 
 // ---------------------------------------------------------------------------
 // Every row against GNU as.
-
-typedef struct gas_batch {
-    FILE *src;            // the .s file being written
-    buf_t expect;         // our bytes
-    size_t n_insns;
-    size_t n_rows_seen;
-    int last_op;
-    // Per instruction: where it starts in `expect`, its row, its text.
-    size_t *starts;
-    int *ops;
-    char (*texts)[96];
-    size_t cap;
-} gas_batch_t;
-
-static void batch_record(gas_batch_t *b, thumb_op_t op, const char *text, size_t start) {
-    if (b->n_insns == b->cap) {
-        b->cap = b->cap * 2 + 256;
-        b->starts = realloc(b->starts, b->cap * sizeof(*b->starts));
-        b->ops = realloc(b->ops, b->cap * sizeof(*b->ops));
-        b->texts = realloc(b->texts, b->cap * sizeof(*b->texts));
-        assert_non_null(b->starts);
-        assert_non_null(b->ops);
-        assert_non_null(b->texts);
-    }
-    b->starts[b->n_insns] = start;
-    b->ops[b->n_insns] = op;
-    snprintf(b->texts[b->n_insns], sizeof(b->texts[0]), "%s", text);
-    b->n_insns++;
-}
-
-static void append_word(buf_t *out, uint32_t w, int size) {
-    if (size == 4) {
-        uint8_t bytes[4] = {(uint8_t)(w >> 16), (uint8_t)(w >> 24), (uint8_t)w, (uint8_t)(w >> 8)};
-        buf_append(out, bytes, 4);
-    } else {
-        uint8_t bytes[2] = {(uint8_t)w, (uint8_t)(w >> 8)};
-        buf_append(out, bytes, 2);
-    }
-}
 
 // An IT instruction needs the conditional instructions it announces; each
 // slot gets a nop with the slot's condition (same bits whatever the cond).
@@ -207,142 +142,59 @@ static void add_it_block_body(gas_batch_t *b, const int32_t *ops) {
         if (i > 0 && ((mask >> (4 - i)) & 1) != (cond & 1)) {
             c ^= 1;
         }
-        fprintf(b->src, "\tnop%s\n", conds[c]);
-        size_t start = b->expect.len;
-        append_word(&b->expect, thumb_insn_table[THUMB_NOP].match, 2);
-        batch_record(b, THUMB_NOP, "nop (in IT block)", start);
+        char text[16];
+        snprintf(text, sizeof(text), "nop%s", conds[c]);
+        uint8_t bytes[2];
+        word_bytes(thumb_insn_table[THUMB_NOP].match, 2, bytes);
+        gas_batch_add(b, bytes, 2, text);
     }
 }
 
-static void add_to_batch(thumb_op_t op, const int32_t *ops, void *ctx) {
+static void add_to_batch(int op, const int32_t *ops, void *ctx) {
     gas_batch_t *b = ctx;
+    const thumb_insn_info_t *info = &thumb_insn_table[op];
+    if (!combination_is_meaningful((thumb_op_t)op, ops)) {
+        return;
+    }
     uint32_t w;
-    if (!thumb_encode(op, ops, &w)) {
-        fail_msg("row %s refuses its own boundary operands %d, %d, %d, %d", thumb_insn_table[op].name, ops[0],
-            ops[1], ops[2], ops[3]);
+    if (!thumb_encode((thumb_op_t)op, ops, &w)) {
+        fail_msg("row %s refuses its own boundary operands %d, %d, %d, %d", info->name, ops[0], ops[1], ops[2],
+            ops[3]);
     }
     char text[96];
-    thumb_format_insn(op, ops, 0, true, text, sizeof(text));
-    fprintf(b->src, "\t%s\n", text);
-    size_t start = b->expect.len;
-    append_word(&b->expect, w, thumb_insn_table[op].size);
-    batch_record(b, op, text, start);
-    if ((int)op != b->last_op) {
-        b->n_rows_seen++;
-        b->last_op = op;
-    }
+    thumb_format_insn((thumb_op_t)op, ops, 0, true, text, sizeof(text));
+    uint8_t bytes[4];
+    word_bytes(w, info->size, bytes);
+    gas_batch_add_row(b, op, bytes, info->size, text);
     if (op == THUMB_IT) {
         add_it_block_body(b, ops);
     }
 }
 
-// Runs a shell command; the test fails loudly when the tool is missing.
-static void run_or_fail(const char *cmd) {
-    int rc = system(cmd);
-    if (rc != 0) {
-        fail_msg("command failed (exit %d): %s", rc, cmd);
-    }
-}
-
-static uint8_t *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = malloc((size_t)n + 1);
-    assert_non_null(data);
-    assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return data;
-}
-
-static void compare_with_gas(const gas_batch_t *b, const uint8_t *got, size_t got_len) {
-    int failures = 0;
-    for (size_t i = 0; i < b->n_insns && failures < 20; i++) {
-        size_t start = b->starts[i];
-        size_t end = i + 1 < b->n_insns ? b->starts[i + 1] : b->expect.len;
-        if (end <= got_len && memcmp(b->expect.data + start, got + start, end - start) == 0) {
-            continue;
-        }
-        failures++;
-        fprintf(stderr, "mismatch at 0x%zx, row %s: \"%s\": ours", start, thumb_insn_table[b->ops[i]].name,
-            b->texts[i]);
-        for (size_t k = start; k < end; k++) {
-            fprintf(stderr, " %02x", b->expect.data[k]);
-        }
-        fprintf(stderr, ", gas");
-        for (size_t k = start; k < end && k < got_len; k++) {
-            fprintf(stderr, " %02x", got[k]);
-        }
-        fprintf(stderr, "\n");
-    }
-    if (failures > 0 || got_len != b->expect.len) {
-        fail_msg("%d instruction(s) differ from GNU as (sizes %zu vs %zu)", failures, b->expect.len, got_len);
-    }
-}
-
 static void test_every_row_encodes_boundary_operands_like_gnu_as(void **state) {
     (void)state;
-    if (system("command -v arm-none-eabi-as >/dev/null 2>&1 && command -v arm-none-eabi-objcopy >/dev/null 2>&1")
-        != 0) {
-        fail_msg("arm-none-eabi-as/objcopy not found: install binutils-arm-none-eabi to run this test");
-    }
-    char dir[] = "/tmp/test_asm_thumb_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path_s[64], path_o[64], path_bin[64], cmd[512];
-    snprintf(path_s, sizeof(path_s), "%s/all.s", dir);
-    snprintf(path_o, sizeof(path_o), "%s/all.o", dir);
-    snprintf(path_bin, sizeof(path_bin), "%s/all.bin", dir);
-
     gas_batch_t b;
-    memset(&b, 0, sizeof(b));
-    b.last_op = -1;
-    buf_init(&b.expect);
-    b.src = fopen(path_s, "w");
-    assert_non_null(b.src);
-    fprintf(b.src, "\t.syntax unified\n\t.thumb\n\t.cpu cortex-m4\n\t.fpu fpv4-sp-d16\n\t.text\n\t.p2align 2\n");
+    gas_batch_init(&b, "\t.syntax unified\n\t.thumb\n\t.cpu cortex-m4\n\t.fpu fpv4-sp-d16\n\t.text\n\t.p2align 2\n");
     for (int op = 0; op < THUMB_NUM_OPS; op++) {
-        for_each_combination((thumb_op_t)op, add_to_batch, &b);
+        asm_test_for_each_combination(&table, op, add_to_batch, &b);
     }
-    fclose(b.src);
-
-    snprintf(cmd, sizeof(cmd), "arm-none-eabi-as -o %s %s && arm-none-eabi-objcopy -O binary -j .text %s %s",
-        path_o, path_s, path_o, path_bin);
-    run_or_fail(cmd);
-    size_t got_len;
-    uint8_t *got = read_all(path_bin, &got_len);
-    compare_with_gas(&b, got, got_len);
-    printf("compared %zu instructions from %zu rows with GNU as\n", b.n_insns, b.n_rows_seen);
-    assert_int_equal(b.n_rows_seen, THUMB_NUM_OPS);
-
-    free(got);
-    free(b.starts);
-    free(b.ops);
-    free(b.texts);
-    buf_deinit(&b.expect);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    run_or_fail(cmd);
+    gas_batch_check_with(&b, "arm-none-eabi-as", "arm-none-eabi-objcopy");
+    assert_int_equal(b.n_rows, THUMB_NUM_OPS);
+    gas_batch_deinit(&b);
 }
 
 // ---------------------------------------------------------------------------
 // Decoder round trip.
 
-static void check_round_trip(thumb_op_t op, const int32_t *ops, void *ctx) {
+static void check_round_trip(int op, const int32_t *ops, void *ctx) {
     size_t *count = ctx;
-    uint32_t w;
-    assert_true(thumb_encode(op, ops, &w));
-    uint8_t bytes[4];
-    if (thumb_insn_table[op].size == 4) {
-        bytes[0] = (uint8_t)(w >> 16);
-        bytes[1] = (uint8_t)(w >> 24);
-        bytes[2] = (uint8_t)w;
-        bytes[3] = (uint8_t)(w >> 8);
-    } else {
-        bytes[0] = (uint8_t)w;
-        bytes[1] = (uint8_t)(w >> 8);
+    if (!combination_is_meaningful((thumb_op_t)op, ops)) {
+        return;
     }
+    uint32_t w;
+    assert_true(thumb_encode((thumb_op_t)op, ops, &w));
+    uint8_t bytes[4];
+    word_bytes(w, thumb_insn_table[op].size, bytes);
     thumb_op_t got_op;
     uint32_t got_word;
     int32_t got_ops[THUMB_MAX_OPERANDS];
@@ -359,7 +211,7 @@ static void check_round_trip(thumb_op_t op, const int32_t *ops, void *ctx) {
     }
     // Rows that are aliases of an earlier row (lsls #0 is movs) may decode
     // as that row; all others must come back as themselves.
-    if (got_op != op && !(op == THUMB_LSL_I && ops[2] == 0)) {
+    if ((int)got_op != op && !(op == THUMB_LSL_I && ops[2] == 0)) {
         fail_msg("row %s decodes as %s", thumb_insn_table[op].name, thumb_insn_table[got_op].name);
     }
     (*count)++;
@@ -367,32 +219,21 @@ static void check_round_trip(thumb_op_t op, const int32_t *ops, void *ctx) {
 
 static void test_every_row_decodes_back_to_the_same_word(void **state) {
     (void)state;
-    size_t count = 0;
-    for (int op = 0; op < THUMB_NUM_OPS; op++) {
-        for_each_combination((thumb_op_t)op, check_round_trip, &count);
-    }
-    printf("round-tripped %zu encodings\n", count);
-    assert_true(count > (size_t)THUMB_NUM_OPS);
+    asm_test_for_every_row(&table, check_round_trip, "round-tripped");
 }
 
 static void test_disassembly_reads_like_objdump(void **state) {
     (void)state;
     static const uint8_t code[] = {0xfe, 0xb5, 0x82, 0xb0, 0x40, 0xf2, 0x02, 0x02, 0xd7, 0xf8, 0xb0, 0x30,
         0x98, 0x47, 0x7d, 0xf4, 0xc7, 0xa9, 0xff, 0xff};
-    buf_t out;
-    buf_init(&out);
-    dis_thumb(code, sizeof(code), 0x2ca4, &out);
-    buf_byte(&out, 0);
-    const char *expect =
+    asm_test_assert_listing(dis_thumb, code, sizeof(code), 0x2ca4,
         " 2ca4:\tb5fe      \tpush\t{r1, r2, r3, r4, r5, r6, r7, lr}\n"
         " 2ca6:\tb082      \tsub\tsp, #8\n"
         " 2ca8:\tf240 0202 \tmovw\tr2, #2\n"
         " 2cac:\tf8d7 30b0 \tldr.w\tr3, [r7, #176]\n"
         " 2cb0:\t4798      \tblx\tr3\n"
         " 2cb2:\tf47d a9c7 \tbne.w\t0x44\n"
-        " 2cb6:\tffff      \t.short\t0xffff\n";
-    assert_string_equal((const char *)out.data, expect);
-    buf_deinit(&out);
+        " 2cb6:\tffff      \t.short\t0xffff\n");
 }
 
 // ---------------------------------------------------------------------------
@@ -408,37 +249,13 @@ static buf_t assemble(bool armv7m, emit_fn_t fn) {
     fn(&as);
     asm_thumb_start_pass(&as, ASM_PASS_EMIT);
     fn(&as);
-    assert_int_equal(as.base.error, ASM_OK);
-    assert_int_equal(as.base.code_offset, as.base.code_size);
-    buf_t out;
-    buf_init(&out);
-    buf_append(&out, as.base.code, as.base.code_offset);
+    buf_t out = asm_test_code_of(&as.base);
     asm_thumb_deinit(&as);
     return out;
 }
 
 static void assert_code(buf_t code, const char *hex_halfwords) {
-    buf_t want;
-    buf_init(&want);
-    for (const char *p = hex_halfwords; *p != '\0';) {
-        char *end;
-        unsigned long hw = strtoul(p, &end, 16);
-        if (end == p) {
-            break;
-        }
-        buf_byte(&want, (uint8_t)hw);
-        buf_byte(&want, (uint8_t)(hw >> 8));
-        p = end;
-    }
-    if (code.len != want.len || memcmp(code.data, want.data, want.len) != 0) {
-        buf_t dis;
-        buf_init(&dis);
-        dis_thumb(code.data, code.len, 0, &dis);
-        buf_byte(&dis, 0);
-        fail_msg("code differs from %s; got:\n%s", hex_halfwords, (const char *)dis.data);
-    }
-    buf_deinit(&want);
-    buf_deinit(&code);
+    asm_test_assert_code(code, hex_halfwords, 2, dis_thumb);
 }
 
 static void entry_exit_5(asm_thumb_t *as) {

@@ -1,14 +1,13 @@
 #!/bin/bash
 # End-to-end test of the VM-only firmware (ports.mk). Freezes every program
-# of ../shared/corpus/bytecode into one image per target that has an
-# emulator, runs the image under qemu and compares each module's output
-# with its NAME.py.exp; then runs the hello world on each emulator, checks
-# that xtensa-lx106 links and that the footprint image (minimal level,
-# cortex-m3) fits 64 KB of flash and 8 KB of RAM and prints the same. A module that
-# crashes or hangs the board is a failure; the run goes on from the next module (the image's
-# fw_first_module, set through qemu's generic loader). Expected differences
-# per target are listed in tests/ports/firmware-skip.txt. Needs the
-# toolchains and qemu of .ci/deps and fails loudly without them.
+# of ../shared/corpus/bytecode into one image per target, runs the image
+# under qemu and compares each module's output with its NAME.py.exp; then
+# runs the hello world on each target and checks that the footprint image
+# (minimal level, cortex-m3) fits 64 KB of flash and 8 KB of RAM and prints
+# the same. A module that crashes or hangs the board is a failure; the run
+# goes on from the next module (tests/ports/firmware-qemu.sh). Expected
+# differences per target are listed in tests/ports/firmware-skip.txt. Needs
+# the toolchains and qemu of .ci/deps and fails loudly without them.
 # Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -16,13 +15,13 @@ BUILD=${BUILD:-build}
 FW=$BUILD/firmware
 CORPUS=${CORPUS:-$(cd ../shared/corpus 2>/dev/null && pwd)}
 SKIP=tests/ports/firmware-skip.txt
-RUN_TIMEOUT=${RUN_TIMEOUT:-300}
-TARGETS="cortex-m3 cortex-m0plus rv32imc"
+TARGETS="cortex-m3 cortex-m0plus rv32imc xtensa-lx106"
 start=$(date +%s)
+. tests/ports/firmware-qemu.sh
 
 missing=()
 for tool in arm-none-eabi-gcc riscv64-unknown-elf-gcc xtensa-lx106-elf-gcc \
-        qemu-system-arm qemu-system-riscv32; do
+        qemu-system-arm qemu-system-riscv32 qemu-system-xtensa; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ] || [ -z "$CORPUS" ]; then
@@ -30,23 +29,6 @@ if [ ${#missing[@]} -gt 0 ] || [ -z "$CORPUS" ]; then
     echo "0 passed, 1 failed"
     exit 1
 fi
-
-# qemu command line of a target, without the image.
-qemu_cmd() {
-    local common="-display none -monitor none -serial stdio"
-    case $1 in
-        cortex-m3) echo "qemu-system-arm -M mps2-an385 $common -semihosting-config enable=on,target=native" ;;
-        cortex-m0plus) echo "qemu-system-arm -M microbit $common -semihosting-config enable=on,target=native" \
-            "-global nrf51-soc.flash-size=0x400000 -global nrf51-soc.sram-size=0x400000" ;;
-        rv32imc) echo "qemu-system-riscv32 -M virt -bios none $common" ;;
-    esac
-}
-nm_of() {
-    case $1 in
-        cortex-*) echo arm-none-eabi-nm ;;
-        rv32imc) echo riscv64-unknown-elf-nm ;;
-    esac
-}
 
 # The corpus image: every program of bytecode/ with an expected output,
 # frozen by the host's mpy-freeze (modules sorted by name, as the frozen
@@ -83,48 +65,8 @@ if ! make -s -j"${JOBS:-$(nproc)}" BUILD="$BUILD" "${elfs[@]}" > "$FW/build.log"
 fi
 built=$(date +%s)
 
-# Runs the image of target $1 from module $2 on; output in $3.
-run_from() {
-    local elf=$FW/$1/full/corpus.elf
-    local addr
-    addr=$($(nm_of "$1") "$elf" | awk '$3 == "fw_first_module" { print "0x" $1 }')
-    timeout "$RUN_TIMEOUT" $(qemu_cmd "$1") -kernel "$elf" \
-        -device loader,addr="$addr",data="$2",data-len=4 < /dev/null > "$3" 2>&1
-}
-
-# Splits a run's output ($2) into $1/NAME.out and $1/NAME.status; prints
-# the index after the last module that began.
-split_run() {
-    awk -v dir="$1" 'BEGIN { RS = "\036" }
-        NR == 1 { next }
-        /^begin / { split($0, w, /[ \n]/); name = w[2]; sub(/^[^\n]*\n/, "");
-                    printf "%s", $0 > (dir "/" name ".out"); close(dir "/" name ".out"); next }
-        /^end / { split($0, w, /[ \n]/); print w[3] > (dir "/" w[2] ".status"); close(dir "/" w[2] ".status") }
-        /^done/ { print "done" > (dir "/.done") }' "$2"
-}
-
-# Runs all modules of target $1 into $FW/$1/results/, restarting after a
-# module that crashes or hangs the board.
-run_target() {
-    local t=$1 dir=$FW/$1/results first=0 k
-    rm -rf "$dir"; mkdir -p "$dir"
-    while [ "$first" -lt ${#names[@]} ]; do
-        run_from "$t" "$first" "$dir/run-$first.log"
-        split_run "$dir" "$dir/run-$first.log"
-        [ -f "$dir/.done" ] && break
-        # The module that was running when the board stopped failed.
-        k=$first
-        while [ "$k" -lt ${#names[@]} ] && [ -f "$dir/${names[$k]}.status" ]; do
-            k=$((k + 1))
-        done
-        [ "$k" -lt ${#names[@]} ] && echo "crash" > "$dir/${names[$k]}.status" \
-            && tail -n 3 "$dir/run-$first.log" >> "$dir/${names[$k]}.out"
-        first=$((k + 1))
-    done
-}
-
 for t in $TARGETS; do
-    run_target "$t" &
+    fw_run_image "$t" "$FW/$t/full/corpus.elf" "$FW/$t/results" "${names[@]}" &
 done
 wait
 ran=$(date +%s)
@@ -150,25 +92,20 @@ for t in $TARGETS; do
     pass=$((pass + tp)); fail=$((fail + tf))
 done
 
-# The hello world, frozen into the full-level image of every target: those
-# with an emulator print what the host VM prints; xtensa-lx106 links.
+# The hello world, frozen into the full-level image of every target, prints
+# what the host VM prints.
 make -s BUILD="$BUILD" firmware FW_VARIANT=full > "$FW/build-hello.log" 2>&1 || tail -n 20 "$FW/build-hello.log"
 "$BUILD/mpy-cross" -o "$FW/hello.mpy" examples/hello.py
 "$BUILD/mpy-vm" "$FW/hello.mpy" > "$FW/hello.exp" 2>&1
 for t in $TARGETS; do
     elf=$FW/$t/full/hello.elf
-    if timeout 30 $(qemu_cmd "$t") -kernel "$elf" < /dev/null > "$FW/$t/hello.out" 2>&1 \
+    if timeout 30 $(fw_qemu_cmd "$t" "$elf") < /dev/null > "$FW/$t/hello.out" 2>&1 \
             && cmp -s "$FW/$t/hello.out" "$FW/hello.exp"; then
         pass=$((pass + 1))
     else
         fail=$((fail + 1)); echo "FAIL $t full/hello"
     fi
 done
-if [ -f "$FW/xtensa-lx106/full/hello.elf" ]; then
-    pass=$((pass + 1))
-else
-    fail=$((fail + 1)); echo "FAIL xtensa-lx106 full/hello does not link"
-fi
 # The footprint image: the minimal level with the frozen hello world must
 # link into 64 KB of flash and 8 KB of RAM (small.ld's regions; the link
 # fails otherwise, and text + data + bss + stack + heap are checked again
@@ -185,7 +122,7 @@ else
         "(data $data, bss $bss, stack and heap the rest)"
     if [ $((text + data)) -gt 65536 ] || [ "$ram" -gt 8192 ]; then
         fail=$((fail + 1)); echo "FAIL cortex-m3 min/hello exceeds 64 KB flash / 8 KB RAM"
-    elif timeout 30 $(qemu_cmd cortex-m3) -kernel "$min_elf" < /dev/null > "$FW/cortex-m3/min-hello.out" 2>&1 \
+    elif timeout 30 $(fw_qemu_cmd cortex-m3 "$min_elf") < /dev/null > "$FW/cortex-m3/min-hello.out" 2>&1 \
             && cmp -s "$FW/cortex-m3/min-hello.out" "$FW/hello.exp"; then
         pass=$((pass + 1))
     else

@@ -25,5 +25,9 @@ extern char board_stack_top[];
 extern char board_stack_bottom[];
 extern char board_heap_start[];
 extern char board_heap_end[];
+// Executable memory for the machine code of .mpy files (exec_mem.c), from
+// the linker script of targets that run native code.
+extern char board_exec_start[];
+extern char board_exec_end[];
 
 #endif // RUNTIME_PORTS_BARE_BOARD_H

@@ -38,6 +38,10 @@ uint8_t *port_exec_alloc(size_t n) {
     return r;
 }
 
+void port_exec_copy(uint8_t *dst, const uint8_t *src, size_t n) {
+    memcpy(dst, src, n);
+}
+
 void port_exec_flush(void *p, size_t n) {
     __builtin___clear_cache((char *)p, (char *)p + n);
 }

@@ -1,16 +1,11 @@
-// runtime/ports/rv32/board_virt.c: reset and the board layer (bare/board.h)
-// for qemu's RISC-V virt machine (qemu-system-riscv32 -M virt -bios none):
+// runtime/ports/rv32/board_virt.c: the board layer (bare/board.h) for
+// qemu's RISC-V virt machine (qemu-system-riscv32 -M virt -bios none):
 // console on the NS16550A UART at 0x10000000, clock from the CLINT's mtime
-// (10 MHz), exit through the SiFive test device at 0x100000.
-#include <string.h>
-
+// (10 MHz), exit through the SiFive test device at 0x100000, and the
+// report of a trap (start.S).
 #include "../bare/board.h"
+#include "../bare/reset.h"
 
-// Section limits from the linker script (rv32/sections.ld).
-extern uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[];
-
-int main(void);
-noreturn void rv32_reset(void);
 noreturn void rv32_trap(uint32_t cause, uint32_t pc);
 
 #define UART_THR (*(volatile uint8_t *)0x10000000u)
@@ -21,30 +16,9 @@ noreturn void rv32_trap(uint32_t cause, uint32_t pc);
 #define TEST_DEV (*(volatile uint32_t *)0x00100000u)
 #define MTIME_HZ 10000000u
 
-noreturn void rv32_reset(void) {
-    memcpy(_sdata, _sidata, (size_t)((char *)_edata - (char *)_sdata));
-    memset(_sbss, 0, (size_t)((char *)_ebss - (char *)_sbss));
-    main();
-    board_exit(0);
-}
-
-static void put_hex(uint32_t v) {
-    char s[8];
-    for (int i = 7; i >= 0; i--) {
-        s[i] = "0123456789abcdef"[v & 15];
-        v >>= 4;
-    }
-    board_write(s, sizeof(s));
-}
-
+// Called by the trap entry (start.S) with mcause and mepc.
 noreturn void rv32_trap(uint32_t cause, uint32_t pc) {
-    static const char msg[] = "fatal: cpu trap, mcause 0x";
-    board_write(msg, sizeof(msg) - 1);
-    put_hex(cause);
-    board_write(" at 0x", 6);
-    put_hex(pc);
-    board_write("\n", 1);
-    board_exit(4);
+    bare_fault("trap, mcause", cause, pc);
 }
 
 void board_init(void) {

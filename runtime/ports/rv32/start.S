@@ -1,8 +1,9 @@
 /* runtime/ports/rv32/start.S: the first instructions of the RV32 firmware,
  * in machine mode straight from qemu's reset vector (-bios none): global
  * pointer, stack, thread pointer (errno is thread-local in picolibc), trap
- * vector, then rv32_reset in C. Any trap ends the run
- * through rv32_trap, so a test sees a crash instead of a hang. */
+ * vector, then bare_reset in C (bare/reset.c). Any trap ends the run
+ * through rv32_trap (board_virt.c), so a test sees a crash instead of a
+ * hang. */
     .option arch, +zicsr
     .section .text.start, "ax"
     .globl _start
@@ -15,7 +16,7 @@ _start:
     la tp, __tls_base
     la t0, trap_entry
     csrw mtvec, t0
-    call rv32_reset
+    call bare_reset
 
     .balign 4
 trap_entry:
