@@ -1,11 +1,13 @@
 // tests/emitters/gas_batch.h: collects instructions our assembler encoded
 // together with their GNU as text, assembles the text with the host `as`
-// and compares byte for byte. Shared by the assembler tests of every
+// and compares byte for byte; sweeps a table of encoders over operand
+// values into such a batch. Shared by the assembler tests of every
 // architecture (header-only: each test program includes it once).
 #ifndef TESTS_EMITTERS_GAS_BATCH_H
 #define TESTS_EMITTERS_GAS_BATCH_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -147,6 +149,80 @@ static void gas_batch_check_with(gas_batch_t *b, const char *as_cmd, const char 
 // The host's own binutils.
 static inline void gas_batch_check(gas_batch_t *b, const char *as_cmd) {
     gas_batch_check_with(b, as_cmd, "objcopy");
+}
+
+// ---------------------------------------------------------------------------
+// Sweeping a table of encoders: each row is tried with every combination of
+// the values of its (up to three) operands.
+
+// The values one operand is tried with.
+typedef struct gas_values {
+    int64_t v[16];
+    int n;
+} gas_values_t;
+
+// What a test supplies about its rows. `a` holds one value per operand.
+typedef struct gas_sweep {
+    size_t n_rows;
+    gas_values_t (*values)(size_t row, int operand);
+    // False for a combination GNU as encodes another (equally valid) way.
+    bool (*is_compared)(size_t row, const int64_t *a);
+    // Our bytes (at most 16) and their count.
+    size_t (*encode)(size_t row, const int64_t *a, uint8_t *out);
+    // The GNU as text, at most cap bytes with the terminator.
+    void (*render)(size_t row, const int64_t *a, char *out, size_t cap);
+} gas_sweep_t;
+
+static inline void gas_batch_sweep(gas_batch_t *b, const gas_sweep_t *s) {
+    for (size_t row = 0; row < s->n_rows; row++) {
+        gas_values_t v0 = s->values(row, 0), v1 = s->values(row, 1), v2 = s->values(row, 2);
+        for (int i = 0; i < v0.n; i++) {
+            for (int j = 0; j < v1.n; j++) {
+                for (int k = 0; k < v2.n; k++) {
+                    const int64_t a[3] = {v0.v[i], v1.v[j], v2.v[k]};
+                    if (!s->is_compared(row, a)) {
+                        continue;
+                    }
+                    uint8_t bytes[16];
+                    char text[80];
+                    size_t n = s->encode(row, a, bytes);
+                    s->render(row, a, text, sizeof(text));
+                    gas_batch_add(b, bytes, n, text);
+                }
+            }
+        }
+    }
+}
+
+// Writes `text` to out (at most cap bytes with the terminator), each %0..%2
+// replaced by what put(operand number) appends.
+typedef void (*gas_put_fn_t)(buf_t *t, int operand, const void *ctx);
+
+static inline void gas_expand(const char *text, gas_put_fn_t put, const void *ctx, char *out, size_t cap) {
+    buf_t t;
+    buf_init(&t);
+    for (const char *p = text; *p != '\0'; p++) {
+        if (p[0] == '%' && p[1] >= '0' && p[1] <= '2') {
+            put(&t, p[1] - '0', ctx);
+            p++;
+        } else {
+            buf_byte(&t, (uint8_t)*p);
+        }
+    }
+    snprintf(out, cap, "%.*s", (int)t.len, (const char *)t.data);
+    buf_deinit(&t);
+}
+
+// Fails with our bytes printed when the code is not `want`; frees got.
+static inline void gas_assert_bytes(buf_t got, const uint8_t *want, size_t n) {
+    if (got.len != n || memcmp(got.data, want, n) != 0) {
+        for (size_t i = 0; i < got.len; i++) {
+            fprintf(stderr, "%02x ", got.data[i]);
+        }
+        fprintf(stderr, "\n");
+        fail_msg("code differs (%zu bytes, want %zu)", got.len, n);
+    }
+    buf_deinit(&got);
 }
 
 #endif // TESTS_EMITTERS_GAS_BATCH_H

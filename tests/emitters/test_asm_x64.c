@@ -102,35 +102,30 @@ static const row_t rows[] = {
     {"jmp_reg", e_jmp_reg, "jmp %0", {K_R64LO, K_NONE, K_NONE}},
 };
 
-typedef struct values {
-    int64_t v[16];
-    int n;
-} values_t;
-
-static values_t kind_values(kind_t k) {
+static gas_values_t kind_values(kind_t k) {
     switch (k) {
         case K_R64:
         case K_R32:
         case K_R16:
         case K_R8:
-            return (values_t){{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 16};
+            return (gas_values_t){{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 16};
         case K_R64LO:
         case K_R8LO:
-            return (values_t){{0, 1, 2, 3, 4, 5, 6, 7}, 8};
+            return (gas_values_t){{0, 1, 2, 3, 4, 5, 6, 7}, 8};
         case K_DISP:
-            return (values_t){{0, 8, -8, 127, -128, 128, -129, 0x12345678, INT32_MIN}, 9};
+            return (gas_values_t){{0, 8, -8, 127, -128, 128, -129, 0x12345678, INT32_MIN}, 9};
         case K_I32:
-            return (values_t){{0, 5, -1, 0x7fffffff, INT32_MIN}, 5};
+            return (gas_values_t){{0, 5, -1, 0x7fffffff, INT32_MIN}, 5};
         case K_I64:
-            return (values_t){{5, -1, INT64_C(0x100000000), INT64_C(0x123456789abcdef0), INT64_MIN}, 5};
+            return (gas_values_t){{5, -1, INT64_C(0x100000000), INT64_C(0x123456789abcdef0), INT64_MIN}, 5};
         case K_SUBIMM:
-            return (values_t){{8, 127, 128, -128, -129, 0x1000, INT32_MIN}, 7};
+            return (gas_values_t){{8, 127, 128, -128, -129, 0x1000, INT32_MIN}, 7};
         case K_CC:
-            return (values_t){{2, 3, 4, 5, 6, 7, 12, 13, 14, 15}, 10};
+            return (gas_values_t){{2, 3, 4, 5, 6, 7, 12, 13, 14, 15}, 10};
         case K_NONE:
             break;
     }
-    return (values_t){{0}, 1};
+    return (gas_values_t){{0}, 1};
 }
 
 static const char *const r64_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9",
@@ -157,8 +152,16 @@ static bool has_rex_register(const row_t *r, const int64_t *a) {
     return false;
 }
 
-static void put_operand(buf_t *t, kind_t k, int64_t v, bool rex) {
-    switch (k) {
+typedef struct operands {
+    const row_t *r;
+    const int64_t *a;
+    bool rex;
+} operands_t;
+
+static void put_operand(buf_t *t, int i, const void *ctx) {
+    const operands_t *o = ctx;
+    int64_t v = o->a[i];
+    switch (o->r->k[i]) {
         case K_R64:
         case K_R64LO:
             buf_str(t, r64_names[v]);
@@ -171,7 +174,7 @@ static void put_operand(buf_t *t, kind_t k, int64_t v, bool rex) {
             break;
         case K_R8:
         case K_R8LO:
-            buf_str(t, rex ? r8_rex_names[v] : r8_legacy_names[v]);
+            buf_str(t, o->rex ? r8_rex_names[v] : r8_legacy_names[v]);
             break;
         case K_DISP:
             buf_printf(t, "%+lld", (long long)v);
@@ -189,38 +192,30 @@ static void put_operand(buf_t *t, kind_t k, int64_t v, bool rex) {
     }
 }
 
-static void render(const row_t *r, const int64_t *a, char *out, size_t cap) {
-    buf_t t;
-    buf_init(&t);
-    bool rex = has_rex_register(r, a);
-    for (const char *p = r->text; *p != '\0'; p++) {
-        if (p[0] == '%' && p[1] >= '0' && p[1] <= '2') {
-            int i = p[1] - '0';
-            put_operand(&t, r->k[i], a[i], rex);
-            p++;
-        } else {
-            buf_byte(&t, (uint8_t)*p);
-        }
-    }
-    snprintf(out, cap, "%.*s", (int)t.len, (const char *)t.data);
-    buf_deinit(&t);
+static void render(size_t row, const int64_t *a, char *out, size_t cap) {
+    const operands_t o = {&rows[row], a, has_rex_register(&rows[row], a)};
+    gas_expand(rows[row].text, put_operand, &o, out, cap);
+}
+
+static gas_values_t row_values(size_t row, int operand) {
+    return kind_values(rows[row].k[operand]);
 }
 
 // GNU as prefers the accumulator's short "sub rax, imm32" (0x2d); the
 // reference only ever subtracts from rsp, so that pairing is not compared.
-static bool gas_encodes_the_same_way(const row_t *r, const int64_t *a) {
+static bool gas_encodes_the_same_way(size_t row, const int64_t *a) {
     bool is_imm8 = a[1] >= -128 && a[1] <= 127;
-    return !(r->emit == e_sub_i && a[0] == ASM_X64_REG_RAX && !is_imm8);
+    return !(rows[row].emit == e_sub_i && a[0] == ASM_X64_REG_RAX && !is_imm8);
 }
 
 // Encodes one instruction on its own and returns its bytes.
-static size_t encode_one(const row_t *r, const int64_t *a, uint8_t *out) {
+static size_t encode_one(size_t row, const int64_t *a, uint8_t *out) {
     asm_x64_t as;
     assert_true(asm_x64_init(&as, 0));
     asm_x64_start_pass(&as, ASM_PASS_COMPUTE);
-    r->emit(&as, a);
+    rows[row].emit(&as, a);
     asm_x64_start_pass(&as, ASM_PASS_EMIT);
-    r->emit(&as, a);
+    rows[row].emit(&as, a);
     size_t n = as.base.code_offset;
     assert_true(n <= 16);
     memcpy(out, as.base.code, n);
@@ -232,25 +227,9 @@ static void test_every_encoder_matches_gnu_as_over_all_operands(void **state) {
     (void)state;
     gas_batch_t b;
     gas_batch_init(&b, "\t.intel_syntax noprefix\n\t.text\n");
-    for (size_t ri = 0; ri < sizeof(rows) / sizeof(rows[0]); ri++) {
-        const row_t *r = &rows[ri];
-        values_t v0 = kind_values(r->k[0]), v1 = kind_values(r->k[1]), v2 = kind_values(r->k[2]);
-        for (int i = 0; i < v0.n; i++) {
-            for (int j = 0; j < v1.n; j++) {
-                for (int k = 0; k < v2.n; k++) {
-                    const int64_t a[3] = {v0.v[i], v1.v[j], v2.v[k]};
-                    if (!gas_encodes_the_same_way(r, a)) {
-                        continue;
-                    }
-                    uint8_t bytes[16];
-                    char text[80];
-                    size_t n = encode_one(r, a, bytes);
-                    render(r, a, text, sizeof(text));
-                    gas_batch_add(&b, bytes, n, text);
-                }
-            }
-        }
-    }
+    const gas_sweep_t sweep = {sizeof(rows) / sizeof(rows[0]), row_values, gas_encodes_the_same_way, encode_one,
+        render};
+    gas_batch_sweep(&b, &sweep);
     gas_batch_check(&b, "as --64");
     gas_batch_deinit(&b);
 }
@@ -275,17 +254,6 @@ static buf_t assemble(program_fn_t fn) {
     return out;
 }
 
-static void assert_bytes(buf_t got, const uint8_t *want, size_t n) {
-    if (got.len != n || memcmp(got.data, want, n) != 0) {
-        for (size_t i = 0; i < got.len; i++) {
-            fprintf(stderr, "%02x ", got.data[i]);
-        }
-        fprintf(stderr, "\n");
-        fail_msg("code differs (%zu bytes, want %zu)", got.len, n);
-    }
-    buf_deinit(&got);
-}
-
 static void entry_exit(asm_x64_t *as) {
     asm_x64_entry(as, 8);
     asm_x64_exit(as);
@@ -295,7 +263,7 @@ static void test_entry_saves_four_registers_and_keeps_rsp_aligned(void **state) 
     (void)state;
     static const uint8_t want[] = {0x55, 0x53, 0x41, 0x54, 0x41, 0x55, 0x48, 0x83, 0xec, 0x48, 0x48, 0x83,
         0xec, 0xb8, 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0x5d, 0xc3};
-    assert_bytes(assemble(entry_exit), want, sizeof(want));
+    gas_assert_bytes(assemble(entry_exit), want, sizeof(want));
 }
 
 static void call_ind(asm_x64_t *as) {
@@ -311,7 +279,7 @@ static void test_calls_go_through_the_function_table(void **state) {
     static const uint8_t want[] = {0x48, 0x8b, 0x85, 0x60, 0x01, 0x00, 0x00, 0xff, 0xd0, 0xba, 0x06, 0x00, 0x06,
         0x00, 0x48, 0xba, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x48, 0x89, 0xe7, 0x48, 0x8d, 0x7c,
         0x24, 0x10};
-    assert_bytes(assemble(call_ind), want, sizeof(want));
+    gas_assert_bytes(assemble(call_ind), want, sizeof(want));
 }
 
 static void jumps(asm_x64_t *as) {
