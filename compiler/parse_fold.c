@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../util/bigint.h"
+#include "../util/floatdiv.h"
 
 enum {
     // MicroPython's mpy-cross runs in a 2 MB heap: results much bigger than
@@ -147,29 +148,6 @@ static double number_to_double(fold_ctx_t *c, const cobj_t *o) {
 // ---------------------------------------------------------------------------
 // Floats (py/objfloat.c).
 
-// Python's divmod for floats: *x becomes the floor quotient, *y the modulo.
-static void float_divmod(double *x, double *y) {
-    double mod = fmod(*x, *y);
-    double div = (*x - mod) / *y;
-    if (mod == 0.0) {
-        mod = copysign(0.0, *y);
-    } else if ((mod < 0.0) != (*y < 0.0)) {
-        mod += *y;
-        div -= 1.0;
-    }
-    double floordiv;
-    if (div == 0.0) {
-        floordiv = copysign(0.0, *x / *y);
-    } else {
-        floordiv = floor(div);
-        if (div - floordiv > 0.5) {
-            floordiv += 1.0;
-        }
-    }
-    *x = floordiv;
-    *y = mod;
-}
-
 static bool float_binary(fold_op_t op, double l, double r, double *out) {
     switch (op) {
         case FOLD_ADD:
@@ -191,20 +169,14 @@ static bool float_binary(fold_op_t op, double l, double r, double *out) {
             if (r == 0) {
                 return false;
             }
-            float_divmod(&l, &r);
+            floatdiv_divmod(&l, &r);
             *out = l;
             return true;
         case FOLD_MODULO:
             if (r == 0) {
                 return false;
             }
-            l = fmod(l, r);
-            if (l == 0.0) {
-                l = copysign(0.0, r);
-            } else if ((l < 0.0) != (r < 0.0)) {
-                l += r;
-            }
-            *out = l;
+            *out = floatdiv_mod(l, r);
             return true;
         case FOLD_POWER:
             if (l == 0 && r < 0 && !isinf(r)) {

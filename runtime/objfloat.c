@@ -8,6 +8,9 @@
 #include "../util/numfmt.h"
 #include "obj.h"
 
+#define UTIL_FLOATDIV_T rt_float_t
+#include "../util/floatdiv.h"
+
 #if RT_FLOAT
 
 // Float text matches the WebAssembly reference VM (binary128 long double),
@@ -84,34 +87,12 @@ static noreturn void zero_division(void) {
     rt_raise(&type_ZeroDivisionError, "divide by zero");
 }
 
-static void float_divmod(rt_float_t *x, rt_float_t *y) {
-    rt_float_t mod = fmod(*x, *y);
-    rt_float_t div = (*x - mod) / *y;
-    if (mod == 0.0) {
-        mod = copysign(0.0, *y);
-    } else if ((mod < 0.0) != (*y < 0.0)) {
-        mod += *y;
-        div -= 1.0;
-    }
-    rt_float_t floordiv;
-    if (div == 0.0) {
-        floordiv = copysign(0.0, *x / *y);
-    } else {
-        floordiv = floor(div);
-        if (div - floordiv > 0.5) {
-            floordiv += 1.0;
-        }
-    }
-    *x = floordiv;
-    *y = mod;
-}
-
 obj_t float_divmod_obj(rt_float_t a, rt_float_t b);
 obj_t float_divmod_obj(rt_float_t a, rt_float_t b) {
     if (b == 0) {
         zero_division();
     }
-    float_divmod(&a, &b);
+    floatdiv_divmod(&a, &b);
     obj_t items[2] = {float_new(a), float_new(b)};
     return tuple_new(2, items);
 }
@@ -136,20 +117,13 @@ obj_t float_binary_op_ff(int op, rt_float_t a, rt_float_t b) {
             if (b == 0) {
                 zero_division();
             }
-            float_divmod(&a, &b);
+            floatdiv_divmod(&a, &b);
             return float_new(a);
-        case OP_MODULO: {
+        case OP_MODULO:
             if (b == 0) {
                 zero_division();
             }
-            rt_float_t m = fmod(a, b);
-            if (m == 0.0) {
-                m = copysign(0.0, b);
-            } else if ((m < 0.0) != (b < 0.0)) {
-                m += b;
-            }
-            return float_new(m);
-        }
+            return float_new(floatdiv_mod(a, b));
         case OP_POWER:
             if (a == 0 && b < 0 && !isinf(b)) {
                 zero_division();
