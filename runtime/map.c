@@ -47,6 +47,47 @@ static inline bool key_equal(obj_t a, obj_t b, uint32_t hb) {
     return obj_equal(a, b);
 }
 
+// The probe dicts and sets share. A table is `alloc` slots of slot_size
+// bytes with the key at the start of each (map_elem_t, or a bare obj_t).
+// Searches from h % alloc and returns the key's slot, or NULL when the key
+// is absent: then *avail is where to add it (the first deleted slot on the
+// way, else the empty slot that ended the search), NULL when the table is
+// full. ptrs_only: keys are equal only when identical.
+static inline obj_t *probe(void *table, size_t slot_size, size_t alloc, obj_t key, uint32_t h, bool ptrs_only,
+    obj_t **avail) {
+    size_t pos = h % alloc;
+    size_t start = pos;
+    *avail = NULL;
+    for (;;) {
+        obj_t *slot = (obj_t *)((char *)table + pos * slot_size);
+        if (*slot == OBJ_NULL) {
+            if (*avail == NULL) {
+                *avail = slot;
+            }
+            return NULL;
+        }
+        if (*slot == OBJ_SENTINEL) {
+            if (*avail == NULL) {
+                *avail = slot;
+            }
+        } else if (*slot == key || (!ptrs_only && key_equal(*slot, key, h))) {
+            return slot;
+        }
+        pos = pos + 1 == alloc ? 0 : pos + 1;
+        if (pos == start) {
+            return NULL;
+        }
+    }
+}
+
+// Takes the key out of a slot probe found: the slot becomes empty when the
+// next one is (no probe runs on through it), else deleted.
+static inline void remove_slot(void *table, size_t slot_size, size_t alloc, obj_t *slot) {
+    size_t pos = (size_t)((char *)slot - (char *)table) / slot_size;
+    const obj_t *next = (const obj_t *)((char *)table + (pos + 1) % alloc * slot_size);
+    *slot = *next == OBJ_NULL ? OBJ_NULL : OBJ_SENTINEL;
+}
+
 void map_init(map_t *m, size_t n) {
     m->all_keys_are_qstrs = 1;
     m->is_fixed = 0;
@@ -148,59 +189,31 @@ map_elem_t *map_lookup(map_t *m, obj_t key, map_lookup_t kind) {
         map_rehash(m);
     }
     uint32_t h = slot_hash(key);
-    size_t pos = h % m->alloc;
-    size_t start = pos;
-    map_elem_t *avail = NULL;
-    for (;;) {
-        map_elem_t *slot = &m->table[pos];
-        if (slot->key == OBJ_NULL) {
-            if (kind != MAP_LOOKUP_ADD_IF_NOT_FOUND) {
-                return NULL;
-            }
-            m->used++;
-            if (avail == NULL) {
-                avail = slot;
-            }
-            avail->key = key;
-            avail->value = OBJ_NULL;
-            if (!obj_is_qstr(key)) {
-                m->all_keys_are_qstrs = 0;
-            }
-            return avail;
+    obj_t *avail;
+    obj_t *found = probe(m->table, sizeof(map_elem_t), m->alloc, key, h, ptrs_only, &avail);
+    if (found != NULL) {
+        if (kind == MAP_LOOKUP_REMOVE_IF_FOUND) {
+            m->used--;
+            remove_slot(m->table, sizeof(map_elem_t), m->alloc, found);
         }
-        if (slot->key == OBJ_SENTINEL) {
-            if (avail == NULL) {
-                avail = slot;
-            }
-        } else if (slot->key == key || (!ptrs_only && key_equal(slot->key, key, h))) {
-            if (kind == MAP_LOOKUP_REMOVE_IF_FOUND) {
-                m->used--;
-                if (m->table[(pos + 1) % m->alloc].key == OBJ_NULL) {
-                    slot->key = OBJ_NULL;
-                } else {
-                    slot->key = OBJ_SENTINEL;
-                }
-            }
-            return slot;
-        }
-        pos = pos + 1 == m->alloc ? 0 : pos + 1;
-        if (pos == start) {
-            if (kind != MAP_LOOKUP_ADD_IF_NOT_FOUND) {
-                return NULL;
-            }
-            if (avail != NULL) {
-                m->used++;
-                avail->key = key;
-                avail->value = OBJ_NULL;
-                if (!obj_is_qstr(key)) {
-                    m->all_keys_are_qstrs = 0;
-                }
-                return avail;
-            }
-            map_rehash(m);
-            start = pos = h % m->alloc;
-        }
+        return (map_elem_t *)found;
     }
+    if (kind != MAP_LOOKUP_ADD_IF_NOT_FOUND) {
+        return NULL;
+    }
+    if (avail == NULL) {
+        // Full: grow, then find the key's empty slot in the new table.
+        map_rehash(m);
+        probe(m->table, sizeof(map_elem_t), m->alloc, key, h, ptrs_only, &avail);
+    }
+    map_elem_t *e = (map_elem_t *)avail;
+    m->used++;
+    e->key = key;
+    e->value = OBJ_NULL;
+    if (!obj_is_qstr(key)) {
+        m->all_keys_are_qstrs = 0;
+    }
+    return e;
 }
 
 map_elem_t *map_lookup_qstr(const map_t *m, qstr_t q) {
@@ -211,21 +224,8 @@ map_elem_t *map_lookup_qstr(const map_t *m, qstr_t q) {
     if (m->alloc == 0) {
         return NULL;
     }
-    size_t pos = rtq_hash(q) % m->alloc;
-    size_t start = pos;
-    for (;;) {
-        map_elem_t *slot = &m->table[pos];
-        if (slot->key == key) {
-            return slot;
-        }
-        if (slot->key == OBJ_NULL) {
-            return NULL;
-        }
-        pos = pos + 1 == m->alloc ? 0 : pos + 1;
-        if (pos == start) {
-            return NULL;
-        }
-    }
+    obj_t *avail;
+    return (map_elem_t *)probe(m->table, sizeof(map_elem_t), m->alloc, key, rtq_hash(q), true, &avail);
 }
 
 // ---------------------------------------------------------------------------
@@ -258,52 +258,26 @@ obj_t set_lookup(set_t *s, obj_t key, map_lookup_t kind) {
         set_rehash(s);
     }
     uint32_t h = slot_hash(key);
-    size_t pos = h % s->alloc;
-    size_t start = pos;
-    obj_t *avail = NULL;
-    for (;;) {
-        obj_t *slot = &s->table[pos];
-        obj_t e = *slot;
-        if (e == OBJ_NULL) {
-            if (kind != MAP_LOOKUP_ADD_IF_NOT_FOUND) {
-                return OBJ_NULL;
-            }
-            if (avail == NULL) {
-                avail = slot;
-            }
-            s->used++;
-            *avail = key;
-            return key;
+    obj_t *avail;
+    obj_t *found = probe(s->table, sizeof(obj_t), s->alloc, key, h, false, &avail);
+    if (found != NULL) {
+        obj_t e = *found;
+        if (kind == MAP_LOOKUP_REMOVE_IF_FOUND) {
+            s->used--;
+            remove_slot(s->table, sizeof(obj_t), s->alloc, found);
         }
-        if (e == OBJ_SENTINEL) {
-            if (avail == NULL) {
-                avail = slot;
-            }
-        } else if (e == key || key_equal(e, key, h)) {
-            if (kind == MAP_LOOKUP_REMOVE_IF_FOUND) {
-                s->used--;
-                if (s->table[(pos + 1) % s->alloc] == OBJ_NULL) {
-                    *slot = OBJ_NULL;
-                } else {
-                    *slot = OBJ_SENTINEL;
-                }
-            }
-            return e;
-        }
-        pos = pos + 1 == s->alloc ? 0 : pos + 1;
-        if (pos == start) {
-            if (kind != MAP_LOOKUP_ADD_IF_NOT_FOUND) {
-                return OBJ_NULL;
-            }
-            if (avail != NULL) {
-                s->used++;
-                *avail = key;
-                return key;
-            }
-            set_rehash(s);
-            start = pos = h % s->alloc;
-        }
+        return e;
     }
+    if (kind != MAP_LOOKUP_ADD_IF_NOT_FOUND) {
+        return OBJ_NULL;
+    }
+    if (avail == NULL) {
+        set_rehash(s);
+        probe(s->table, sizeof(obj_t), s->alloc, key, h, false, &avail);
+    }
+    s->used++;
+    *avail = key;
+    return key;
 }
 
 obj_t set_remove_first(set_t *s) {
