@@ -49,6 +49,29 @@ static void add_scaled_index(native_emitter_t *e, int reg_base, int reg_index, i
 // ---------------------------------------------------------------------------
 // Subscripts.
 
+// The three forms of a load or a store: base[index] on an object (through
+// the runtime), on a pointer with a constant index, and on a pointer with
+// the index in a register.
+typedef struct subscr_forms {
+    void (*obj)(native_emitter_t *e);
+    void (*const_index)(native_emitter_t *e, int64_t index_value);
+    void (*reg_index)(native_emitter_t *e);
+} subscr_forms_t;
+
+// Picks the form from the base (below the index) and the index on top.
+static void subscr(native_emitter_t *e, const subscr_forms_t *forms) {
+    if (native_peek_vtype(e, 1) == VTYPE_PYOBJ) {
+        forms->obj(e);
+        return;
+    }
+    stack_info_t *top = native_peek_stack(e, 0);
+    if (top->vtype == VTYPE_INT && top->kind == STACK_IMM) {
+        forms->const_index(e, top->imm);
+    } else {
+        forms->reg_index(e);
+    }
+}
+
 static void subscr_load_obj(native_emitter_t *e) {
     vtype_t vtype_index = native_peek_vtype(e, 0);
     vtype_t vtype_base;
@@ -105,17 +128,8 @@ static void subscr_load_reg_index(native_emitter_t *e) {
 }
 
 void native_subscr_load(native_emitter_t *e) {
-    vtype_t vtype_base = native_peek_vtype(e, 1);
-    if (vtype_base == VTYPE_PYOBJ) {
-        subscr_load_obj(e);
-        return;
-    }
-    stack_info_t *top = native_peek_stack(e, 0);
-    if (top->vtype == VTYPE_INT && top->kind == STACK_IMM) {
-        subscr_load_const_index(e, top->imm);
-    } else {
-        subscr_load_reg_index(e);
-    }
+    static const subscr_forms_t load = {subscr_load_obj, subscr_load_const_index, subscr_load_reg_index};
+    subscr(e, &load);
 }
 
 static void subscr_store_obj(native_emitter_t *e) {
@@ -195,17 +209,8 @@ static void subscr_store_reg_index(native_emitter_t *e) {
 }
 
 void native_subscr_store(native_emitter_t *e) {
-    vtype_t vtype_base = native_peek_vtype(e, 1);
-    if (vtype_base == VTYPE_PYOBJ) {
-        subscr_store_obj(e);
-        return;
-    }
-    stack_info_t *top = native_peek_stack(e, 0);
-    if (top->vtype == VTYPE_INT && top->kind == STACK_IMM) {
-        subscr_store_const_index(e, top->imm);
-    } else {
-        subscr_store_reg_index(e);
-    }
+    static const subscr_forms_t store = {subscr_store_obj, subscr_store_const_index, subscr_store_reg_index};
+    subscr(e, &store);
 }
 
 // ---------------------------------------------------------------------------
