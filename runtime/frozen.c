@@ -240,25 +240,6 @@ obj_t rt_frozen_import(qstr_t full_name) {
 // ---------------------------------------------------------------------------
 // Running the main program.
 
-// The exit status for an exception that reached the top (as init.c).
-static int uncaught_status(obj_t exc) {
-    if (obj_isinstance(exc, &type_SystemExit)) {
-        obj_t code = exc_get_value(exc);
-        if (code == OBJ_NONE) {
-            return 0;
-        }
-        rt_int_t v;
-        if (obj_is_int(code) && obj_get_int_maybe(code, &v)) {
-            return (int)(v & 255);
-        }
-        obj_print(&print_stderr, code, PRINT_STR);
-        print_str(&print_stderr, "\n");
-        return 1;
-    }
-    exc_print_traceback(&print_stderr, exc);
-    return 1;
-}
-
 int rt_frozen_run(const char *name) {
     const rt_frozen_module_t *fm = find_module(name, strlen(name));
     if (fm == NULL) {
@@ -280,7 +261,7 @@ int rt_frozen_run(const char *name) {
         exec_module(fm, globals);
         nlr_pop();
     } else {
-        status = uncaught_status(nlr.ret_val);
+        status = rt_uncaught_status(nlr.ret_val);
     }
     port_flush();
     return status;

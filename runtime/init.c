@@ -37,8 +37,7 @@ void rt_deinit(void) {
     port_flush();
 }
 
-// The exit status for an exception that reached the top.
-static int handle_uncaught(obj_t exc) {
+int rt_uncaught_status(obj_t exc) {
     if (obj_isinstance(exc, &type_SystemExit)) {
         obj_t code = exc_get_value(exc);
         if (code == OBJ_NONE) {
@@ -107,7 +106,7 @@ int rt_run_file(const char *path) {
         }
         nlr_pop();
     } else {
-        status = handle_uncaught(nlr.ret_val);
+        status = rt_uncaught_status(nlr.ret_val);
     }
     port_flush();
     return status;

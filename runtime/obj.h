@@ -757,6 +757,10 @@ typedef struct slice_bounds {
 // Clamps a slice to a sequence of len items. Returns false when step != 1.
 bool slice_indices(obj_t slice, size_t len, slice_bounds_t *out);
 void slice_indices_any(obj_t slice, rt_int_t len, slice_bounds_t *out);
+// For types that slice only with step 1 (tuple, str, bytes, array): clamps
+// as slice_indices with stop >= start; raises NotImplementedError for
+// another step.
+void slice_indices_step1(obj_t slice, size_t len, slice_bounds_t *out);
 obj_t bytearray_new(size_t n, const uint8_t *data);
 obj_t array_new(char typecode, size_t n);
 size_t array_item_size(char typecode);
@@ -772,6 +776,8 @@ obj_t seq_contains_obj(const obj_t *items, size_t len, obj_t value);
 obj_t seq_cmp_other_type(int op);
 bool seq_cmp_bytes(int op, const uint8_t *a, size_t na, const uint8_t *b, size_t nb);
 obj_t seq_multiply_objs(const obj_t *items, size_t len, size_t times, obj_t (*make)(size_t, const obj_t *));
+// a + b as a new sequence from make (list_new or tuple_new).
+obj_t seq_concat_objs(const obj_t *a, size_t na, const obj_t *b, size_t nb, obj_t (*make)(size_t, const obj_t *));
 obj_t dict_view_new(obj_t dict, int kind);
 obj_t dict_fromkeys(obj_t iterable, obj_t value);
 
@@ -834,6 +840,10 @@ obj_t rt_import_mpy_data(qstr_t module_name, const uint8_t *data, size_t len, ob
 // running it (eval, exec, compile()). The bytes may be freed afterwards.
 code_t *rt_load_mpy_code(const uint8_t *data, size_t len, obj_t globals);
 obj_t rt_module_get_globals(obj_t module);
+// The exit status for an exception that reached the top of the main
+// program: SystemExit's code (0 for None, the low 8 bits of an int, else
+// 1 after printing it), or 1 after printing the traceback.
+int rt_uncaught_status(obj_t exc);
 bool rt_is_const_obj(obj_t o);
 
 // Formatting helpers shared by str %, format and print.
@@ -871,6 +881,16 @@ enum {
 #undef UNARY
 #undef BINARY
 };
+_Static_assert(OP_INPLACE_POWER - OP_INPLACE_OR == OP_POWER - OP_OR, "in-place ops must parallel the plain ones");
+
+// The plain operator an in-place one falls back on (x += y as x + y);
+// other ops unchanged.
+static inline int rt_op_without_inplace(int op) {
+    if (op >= OP_INPLACE_OR && op <= OP_INPLACE_POWER) {
+        return op + (OP_OR - OP_INPLACE_OR);
+    }
+    return op;
+}
 
 extern const obj_t rt_const_empty_tuple;
 extern const obj_tuple_t rt_empty_tuple_obj;

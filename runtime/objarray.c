@@ -304,12 +304,7 @@ static obj_t array_subscr(obj_t self, obj_t index, obj_t value) {
     size_t sz = array_item_size(tc);
     if (obj_is_type(index, &type_slice)) {
         slice_bounds_t b;
-        if (!slice_indices(index, a->len, &b)) {
-            rt_raise_not_impl("only slices with step=1 (aka None) are supported");
-        }
-        if (b.stop < b.start) {
-            b.stop = b.start;
-        }
+        slice_indices_step1(index, a->len, &b);
         size_t n = (size_t)(b.stop - b.start);
         if (value == OBJ_SENTINEL) {
             if (a->base.type == &type_memoryview) {

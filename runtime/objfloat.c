@@ -98,9 +98,7 @@ obj_t float_divmod_obj(rt_float_t a, rt_float_t b) {
 }
 
 obj_t float_binary_op_ff(int op, rt_float_t a, rt_float_t b) {
-    if (op >= OP_INPLACE_OR && op <= OP_INPLACE_POWER) {
-        op += OP_OR - OP_INPLACE_OR;
-    }
+    op = rt_op_without_inplace(op);
     switch (op) {
         case OP_ADD:
             return float_new(a + b);
@@ -292,9 +290,7 @@ static void complex_parts(obj_t o, rt_float_t *re, rt_float_t *im) {
 }
 
 static obj_t complex_op(int op, rt_float_t ar, rt_float_t ai, rt_float_t br, rt_float_t bi) {
-    if (op >= OP_INPLACE_OR && op <= OP_INPLACE_POWER) {
-        op += OP_OR - OP_INPLACE_OR;
-    }
+    op = rt_op_without_inplace(op);
     switch (op) {
         case OP_ADD:
             return complex_new(ar + br, ai + bi);

@@ -463,9 +463,7 @@ static obj_t compare_big(int op, const bigint_t *a, const bigint_t *b) {
 }
 
 obj_t int_big_binary_op(int op, obj_t lhs, obj_t rhs) {
-    if (op >= OP_INPLACE_OR && op <= OP_INPLACE_POWER) {
-        op += OP_OR - OP_INPLACE_OR;
-    }
+    op = rt_op_without_inplace(op);
     if (op == OP_TRUE_DIVIDE) {
 #if RT_FLOAT
         rt_float_t b = int_to_float(rhs);
@@ -577,9 +575,7 @@ static obj_t small_shift(int op, rt_int_t a, rt_int_t n, obj_t lhs, obj_t rhs) {
 obj_t int_binary_op(int op, obj_t lhs, obj_t rhs) {
     rt_int_t a = small_int_value(lhs);
     rt_int_t b = small_int_value(rhs);
-    if (op >= OP_INPLACE_OR && op <= OP_INPLACE_POWER) {
-        op += OP_OR - OP_INPLACE_OR;
-    }
+    op = rt_op_without_inplace(op);
     switch (op) {
         case OP_LESS:
             return OBJ_BOOL(a < b);

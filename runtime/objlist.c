@@ -117,11 +117,7 @@ static obj_t list_binary_op(int op, obj_t lhs, obj_t rhs) {
                 return OBJ_NULL;
             }
             obj_list_t *b = as_list(rhs);
-            obj_t r = list_new(a->len + b->len, NULL);
-            obj_list_t *rl = OBJ_TO_PTR(r);
-            memcpy(rl->items, a->items, a->len * sizeof(obj_t));
-            memcpy(rl->items + a->len, b->items, b->len * sizeof(obj_t));
-            return r;
+            return seq_concat_objs(a->items, a->len, b->items, b->len, list_new);
         }
         case OP_INPLACE_ADD:
             extend_from(lhs, rhs);

@@ -236,14 +236,10 @@ static obj_t set_binary_op(int op, obj_t lhs, obj_t rhs) {
         }
         return OBJ_NULL;
     }
-    bool inplace = op >= OP_INPLACE_OR && op <= OP_INPLACE_POWER;
+    int plain_op = rt_op_without_inplace(op);
     bool frozen = as_set(lhs)->base.type == &type_frozenset;
-    if (inplace && frozen) {
-        inplace = false;
-    }
-    if (op >= OP_INPLACE_OR && op <= OP_INPLACE_POWER) {
-        op += OP_OR - OP_INPLACE_OR;
-    }
+    bool inplace = plain_op != op && !frozen;
+    op = plain_op;
     size_t na = as_set(lhs)->set.used, nb = as_set(rhs)->set.used;
     switch (op) {
         case OP_OR:

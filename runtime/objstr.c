@@ -1214,12 +1214,7 @@ static obj_t str_subscr(obj_t self, obj_t index, obj_t value) {
     size_t clen = ascii ? len : utf8_charlen((const uint8_t *)s, len);
     if (obj_is_type(index, &type_slice)) {
         slice_bounds_t b;
-        if (!slice_indices(index, clen, &b)) {
-            rt_raise_not_impl("only slices with step=1 (aka None) are supported");
-        }
-        if (b.stop < b.start) {
-            b.stop = b.start;
-        }
+        slice_indices_step1(index, clen, &b);
         if (ascii) {
             return new_like(self, s + b.start, (size_t)(b.stop - b.start));
         }

@@ -94,11 +94,7 @@ static obj_t tuple_binary_op(int op, obj_t lhs, obj_t rhs) {
             size_t nb;
             obj_t *b;
             obj_get_array(rhs, &nb, &b);
-            obj_t r = tuple_new(a->len + nb, NULL);
-            obj_tuple_t *rt_ = OBJ_TO_PTR(r);
-            memcpy(rt_->items, a->items, a->len * sizeof(obj_t));
-            memcpy(rt_->items + a->len, b, nb * sizeof(obj_t));
-            return r;
+            return seq_concat_objs(a->items, a->len, b, nb, tuple_new);
         }
         case OP_MULTIPLY:
         case OP_INPLACE_MULTIPLY: {
@@ -139,12 +135,7 @@ static obj_t tuple_subscr(obj_t self, obj_t index, obj_t value) {
     const obj_tuple_t *t = OBJ_TO_PTR(self);
     if (obj_is_type(index, &type_slice)) {
         slice_bounds_t b;
-        if (!slice_indices(index, t->len, &b)) {
-            rt_raise_not_impl("only slices with step=1 (aka None) are supported");
-        }
-        if (b.stop < b.start) {
-            b.stop = b.start;
-        }
+        slice_indices_step1(index, t->len, &b);
         return tuple_new((size_t)(b.stop - b.start), t->items + b.start);
     }
     return t->items[obj_get_index(&type_tuple, t->len, index, false)];

@@ -437,8 +437,9 @@ obj_t rt_binary_op(int op, obj_t lhs, obj_t rhs) {
             return r;
         }
     }
-    if (op >= OP_INPLACE_OR && op <= OP_INPLACE_POWER) {
-        return rt_binary_op(op - OP_INPLACE_OR + OP_OR, lhs, rhs);
+    int plain_op = rt_op_without_inplace(op);
+    if (plain_op != op) {
+        return rt_binary_op(plain_op, lhs, rhs);
     }
     const type_t *rtype = obj_type(rhs);
     if (op >= OP_OR && op <= OP_POWER && obj_is_instance_type(rtype)) {

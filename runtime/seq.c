@@ -103,6 +103,16 @@ obj_t seq_index(const type_t *t, size_t len, const obj_t *items, size_t n_args, 
     rt_raise_value_error("object not in sequence");
 }
 
+obj_t seq_concat_objs(const obj_t *a, size_t na, const obj_t *b, size_t nb, obj_t (*make)(size_t, const obj_t *)) {
+    obj_t r = make(na + nb, NULL);
+    size_t n;
+    obj_t *dst;
+    obj_get_array(r, &n, &dst);
+    memcpy(dst, a, na * sizeof(obj_t));
+    memcpy(dst + na, b, nb * sizeof(obj_t));
+    return r;
+}
+
 obj_t seq_multiply_objs(const obj_t *items, size_t len, size_t times, obj_t (*make)(size_t, const obj_t *)) {
     obj_t r = make(len * times, NULL);
     size_t n;
@@ -161,6 +171,15 @@ void slice_indices_any(obj_t slice, rt_int_t len, slice_bounds_t *out) {
 bool slice_indices(obj_t slice, size_t len, slice_bounds_t *out) {
     slice_indices_any(slice, (rt_int_t)len, out);
     return out->step == 1;
+}
+
+void slice_indices_step1(obj_t slice, size_t len, slice_bounds_t *out) {
+    if (!slice_indices(slice, len, out)) {
+        rt_raise_not_impl("only slices with step=1 (aka None) are supported");
+    }
+    if (out->stop < out->start) {
+        out->stop = out->start;
+    }
 }
 
 static void slice_print(const print_t *p, obj_t o, print_kind_t kind) {
