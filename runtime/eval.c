@@ -90,25 +90,10 @@ static code_t *compile_source(obj_t src, const char *source_name, rt_compile_mod
 
 // Runs module code with `globals` as its functions' globals and `locals`
 // as the name space of its top level; returns what the code returns (the
-// value for eval input, None otherwise). The caller's context comes back
-// on every path.
+// value for eval input, None otherwise).
 static obj_t run_code(code_t *c, obj_t globals, obj_t locals) {
     c->ctx->globals = globals;
-    obj_t fun = fun_bc_new(c, OBJ_NULL, OBJ_NULL, 0, NULL);
-    obj_t old_locals = rt.cur_locals;
-    obj_t old_globals = rt.cur_globals;
-    rt.cur_locals = locals;
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        obj_t ret = rt_call0(fun);
-        nlr_pop();
-        rt.cur_locals = old_locals;
-        rt.cur_globals = old_globals;
-        return ret;
-    }
-    rt.cur_locals = old_locals;
-    rt.cur_globals = old_globals;
-    nlr_jump(nlr.ret_val);
+    return rt_run_module_code(c, globals, locals);
 }
 
 static obj_t check_dict(obj_t d, const char *what) {

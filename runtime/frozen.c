@@ -172,23 +172,6 @@ static void build_lazy_consts(const rt_frozen_module_t *fm) {
 
 // ---------------------------------------------------------------------------
 // Import.
-static void run_code(const code_t *code, obj_t globals) {
-    obj_t fun = fun_bc_new(code, OBJ_NULL, OBJ_NULL, 0, NULL);
-    obj_t old_locals = rt.cur_locals;
-    obj_t old_globals = rt.cur_globals;
-    rt.cur_locals = globals;
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        rt_call(fun, 0, 0, NULL);
-        nlr_pop();
-        rt.cur_locals = old_locals;
-        rt.cur_globals = old_globals;
-        return;
-    }
-    rt.cur_locals = old_locals;
-    rt.cur_globals = old_globals;
-    nlr_jump(nlr.ret_val);
-}
 
 // Points the module's static context at globals (kept alive through
 // rt.frozen_roots, since the context is not on the heap) and runs the code.
@@ -202,7 +185,7 @@ static void exec_module(const rt_frozen_module_t *fm, obj_t globals) {
     }
     fm->ctx->globals = globals;
     dict_store(globals, obj_qstr(Q___file__), str_new_cstr(fm->file));
-    run_code(fm->code, globals);
+    rt_run_module_code(fm->code, globals, globals);
 }
 
 obj_t rt_frozen_import(qstr_t full_name) {

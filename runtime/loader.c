@@ -192,20 +192,19 @@ static code_t *parse_mpy(const uint8_t *data, size_t len, obj_t globals) {
     nlr_jump(nlr.ret_val);
 }
 
-// Runs a module's outermost code with its globals as the name space.
-static void run_module_code(code_t *c, obj_t globals) {
+obj_t rt_run_module_code(const code_t *c, obj_t globals, obj_t locals) {
     obj_t fun = fun_bc_new(c, OBJ_NULL, OBJ_NULL, 0, NULL);
     obj_t old_locals = rt.cur_locals;
     obj_t old_globals = rt.cur_globals;
-    rt.cur_locals = globals;
+    rt.cur_locals = locals;
     rt.cur_globals = globals;   // native module code reads names through it
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        rt_call(fun, 0, 0, NULL);
+        obj_t ret = rt_call0(fun);
         nlr_pop();
         rt.cur_locals = old_locals;
         rt.cur_globals = old_globals;
-        return;
+        return ret;
     }
     rt.cur_locals = old_locals;
     rt.cur_globals = old_globals;
@@ -215,7 +214,7 @@ static void run_module_code(code_t *c, obj_t globals) {
 obj_t rt_import_mpy_data(qstr_t module_name, const uint8_t *data, size_t len, obj_t globals) {
     (void)module_name;
     code_t *c = parse_mpy(data, len, globals);
-    run_module_code(c, globals);
+    rt_run_module_code(c, globals, globals);
     return globals;
 }
 
@@ -242,7 +241,7 @@ static bool try_load_path(obj_t module, const char *path) {
         code_t *c = parse_mpy(data, len, globals);
         nlr_pop();
         port_free_file(data);
-        run_module_code(c, globals);
+        rt_run_module_code(c, globals, globals);
         return true;
     }
     port_free_file(data);

@@ -839,6 +839,10 @@ obj_t rt_import_mpy_data(qstr_t module_name, const uint8_t *data, size_t len, ob
 // Loads .mpy bytes into a code tree whose functions see `globals`, without
 // running it (eval, exec, compile()). The bytes may be freed afterwards.
 code_t *rt_load_mpy_code(const uint8_t *data, size_t len, obj_t globals);
+// Runs a module's outermost code with `locals` as its top-level name space
+// and `globals` as the current globals, and returns what the code returns.
+// The caller's locals and globals come back on every path.
+obj_t rt_run_module_code(const code_t *code, obj_t globals, obj_t locals);
 obj_t rt_module_get_globals(obj_t module);
 // The exit status for an exception that reached the top of the main
 // program: SystemExit's code (0 for None, the low 8 bits of an int, else

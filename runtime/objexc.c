@@ -106,17 +106,22 @@ obj_t exc_new_msg(const type_t *t, const char *msg) {
     return exc_new(t, 1, &m);
 }
 
-obj_t exc_new_msg_fmt(const type_t *t, const char *fmt, ...) {
+static obj_t exc_new_msg_vfmt(const type_t *t, const char *fmt, va_list ap) {
     vstr_t v;
     vstr_init(&v, 64);
     print_t p;
     vstr_print_init(&v, &p);
-    va_list ap;
-    va_start(ap, fmt);
     print_vprintf(&p, fmt, ap);
-    va_end(ap);
     obj_t m = str_from_vstr(&type_str, &v);
     return exc_new(t, 1, &m);
+}
+
+obj_t exc_new_msg_fmt(const type_t *t, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    obj_t exc = exc_new_msg_vfmt(t, fmt, ap);
+    va_end(ap);
+    return exc;
 }
 
 noreturn void rt_raise_obj(obj_t exc) {
@@ -128,16 +133,11 @@ noreturn void rt_raise(const type_t *t, const char *msg) {
 }
 
 noreturn void rt_raise_fmt(const type_t *t, const char *fmt, ...) {
-    vstr_t v;
-    vstr_init(&v, 64);
-    print_t p;
-    vstr_print_init(&v, &p);
     va_list ap;
     va_start(ap, fmt);
-    print_vprintf(&p, fmt, ap);
+    obj_t exc = exc_new_msg_vfmt(t, fmt, ap);
     va_end(ap);
-    obj_t m = str_from_vstr(&type_str, &v);
-    nlr_jump(exc_new(t, 1, &m));
+    nlr_jump(exc);
 }
 
 noreturn void rt_raise_type_error(const char *msg) {
