@@ -3,7 +3,8 @@
 // encodings and the same jump sizing over passes, so a native emitter
 // calling these where emitnative.c calls asm_x64_* gets identical bytes.
 //
-// Encoding rules (Intel SDM vol. 2, chapter 2), kept in asm_x64.c:
+// Encoding rules (Intel SDM vol. 2, chapter 2), kept in asm_x64.c and,
+// for what 32-bit x86 encodes the same way, asm_x86_family.c:
 //   REX = 0100WRXB: W for 64-bit operands, R extends ModRM.reg, B extends
 //   ModRM.rm or the register in the opcode. Register-register operations
 //   use the "MR" form (opcode /r with ModRM.rm = destination). Memory

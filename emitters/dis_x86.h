@@ -1,8 +1,9 @@
 // emitters/dis_x86.h: the x86 (32-bit) and x86-64 disassembler that
 // mpy-tool dis uses for native code. The instructions it knows are the rows
-// of x86_insns.def; the assemblers (asm_x86.c, asm_x64.c) encode on their
-// own, and tests/emitters/test_dis_x86.c checks that what they emit decodes
-// back and that the text agrees with GNU objdump.
+// of x86_insns.def; the assemblers (asm_x86.c and asm_x64.c, on
+// asm_x86_family.c) encode on their own, and tests/emitters/test_dis_x86.c
+// checks that what they emit decodes back and that the text agrees with
+// GNU objdump.
 #ifndef EMITTERS_DIS_X86_H
 #define EMITTERS_DIS_X86_H
 
