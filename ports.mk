@@ -2,7 +2,8 @@
 #   make firmware          the frozen hello world for every target (FW_VARIANT)
 #   make size              one line per target: TARGET TEXT DATA BSS (bytes)
 #   make check-firmware    the corpus frozen into firmware, run under qemu,
-#                          and native-code .mpy files on rv32imc and xtensa-lx106
+#                          and native-code .mpy files on cortex-m3,
+#                          cortex-m0plus, rv32imc and xtensa-lx106
 #
 # A firmware image is the runtime (runtime/*.c and the parts of util/ and
 # mpyformat/ it uses), the bare-metal port (runtime/ports/bare/), one

@@ -11,9 +11,10 @@
 //                    code writes n_state to word 3, which it never reads back)
 //   nlr buffer       word 0 prev, word 1 the exception, then saved registers
 // The offsets are checked below. Native support is on for Linux on x86-64
-// and on Thumb-2 ARM, and for the RV32 and Xtensa lx106 firmware at the
-// levels with a .mpy loader (RT_NATIVE); elsewhere the hooks below do
-// nothing and the loader refuses native code as the official VM does.
+// and on Thumb-2 ARM, and for the Cortex-M (ARMv6-M and ARMv7-M), RV32 and
+// Xtensa lx106 firmware at the levels with a .mpy loader (RT_NATIVE);
+// elsewhere the hooks below do nothing and the loader refuses native code
+// as the official VM does.
 #ifndef RUNTIME_NATIVEGLUE_H
 #define RUNTIME_NATIVEGLUE_H
 
@@ -25,7 +26,8 @@
 #ifndef RT_NATIVE
 #if defined(__linux__) && (defined(__x86_64__) || defined(__thumb2__))
 #define RT_NATIVE 1
-#elif RT_LOADER && ((defined(__riscv) && __riscv_xlen == 32) || defined(__XTENSA_CALL0_ABI__))
+#elif RT_LOADER && ((defined(__riscv) && __riscv_xlen == 32) || defined(__XTENSA_CALL0_ABI__) \
+                     || (defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'))
 #define RT_NATIVE 1
 #else
 #define RT_NATIVE 0
@@ -34,7 +36,8 @@
 
 // The architecture of the native code this VM runs (MPY_ARCH_NONE: none).
 // An ARM build runs every Thumb architecture up to what it was built for,
-// as MicroPython's MPY_FEATURE_ARCH_TEST does.
+// as MicroPython's MPY_FEATURE_ARCH_TEST does; a core without Thumb-2
+// (ARMv6-M: Cortex-M0, M0+) runs only ARMv6-M code.
 #if !RT_NATIVE
 #define RT_NATIVE_ARCH MPY_ARCH_NONE
 #elif defined(__x86_64__)
@@ -43,6 +46,8 @@
 #define RT_NATIVE_ARCH MPY_ARCH_RV32IMC
 #elif defined(__XTENSA_CALL0_ABI__)
 #define RT_NATIVE_ARCH MPY_ARCH_XTENSA
+#elif !defined(__thumb2__)
+#define RT_NATIVE_ARCH MPY_ARCH_ARMV6M
 #elif defined(__ARM_FP) && (__ARM_FP & 8)
 #define RT_NATIVE_ARCH MPY_ARCH_ARMV7EMDP
 #elif defined(__ARM_FP) && (__ARM_FP & 4)
@@ -94,7 +99,7 @@ extern const type_t type_fun_native, type_fun_native_gen, type_fun_viper, type_f
 
 // Loader: true when code of `arch` runs here.
 static inline bool rt_native_arch_ok(unsigned arch) {
-#if defined(__thumb2__)
+#if defined(__thumb__)
     return arch >= MPY_ARCH_ARMV6M && arch <= RT_NATIVE_ARCH;
 #else
     return arch == RT_NATIVE_ARCH;
@@ -140,7 +145,7 @@ void port_exec_flush(void *p, size_t n);
 
 // Native code lives at an odd address on Thumb (the Thumb bit).
 static inline void *native_callable(const void *code) {
-#if defined(__thumb2__)
+#if defined(__thumb__)
     return (void *)((uintptr_t)code | 1);
 #else
     return (void *)code;

@@ -55,8 +55,20 @@ __asm__(
     "    movl $1, %eax\n"
     "    ret\n"
     "    .size nlr_native_restore, .-nlr_native_restore\n");
-#elif defined(__thumb2__)
-// words: 0 prev, 1 ret_val, 2 lr, 3..10 r4-r11, 11 sp, 12..17 d8-d10
+#elif defined(__thumb__)
+// words: 0 prev, 1 ret_val, 2 lr, 3..10 r4-r11, 11 sp, 12..17 d8-d10 (with
+// VFP). Written in the Thumb-1 that ARMv6-M (Cortex-M0, M0+) has too, as
+// MicroPython's nlrthumb.c does there: its str and ldr take only r0-r7, so
+// r8-r11, sp and lr go through r1 (an argument register, free here), and
+// its `b` reaches only 2 KB, so there the tail call jumps through a
+// literal (an absolute address: Thumb-2 keeps `b`, which a position-
+// independent Linux executable needs).
+#if defined(__thumb2__)
+#define JUMP_TO_TAIL "    b nlr_native_push_tail\n"
+#else
+#define JUMP_TO_TAIL \
+    "    ldr r1, 1f\n    bx r1\n    .balign 4\n1:\n    .word nlr_native_push_tail\n"
+#endif
 #if defined(__ARM_FP)
 #define SAVE_VFP "    vstr d8, [r0, #48]\n    vstr d9, [r0, #56]\n    vstr d10, [r0, #64]\n"
 #define LOAD_VFP "    vldr d8, [r0, #48]\n    vldr d9, [r0, #56]\n    vldr d10, [r0, #64]\n"
@@ -76,30 +88,42 @@ __asm__(
     "    str r5, [r0, #16]\n"
     "    str r6, [r0, #20]\n"
     "    str r7, [r0, #24]\n"
-    "    str r8, [r0, #28]\n"
-    "    str r9, [r0, #32]\n"
-    "    str r10, [r0, #36]\n"
-    "    str r11, [r0, #40]\n"
-    "    str r13, [r0, #44]\n"
+    "    mov r1, r8\n"
+    "    str r1, [r0, #28]\n"
+    "    mov r1, r9\n"
+    "    str r1, [r0, #32]\n"
+    "    mov r1, r10\n"
+    "    str r1, [r0, #36]\n"
+    "    mov r1, r11\n"
+    "    str r1, [r0, #40]\n"
+    "    mov r1, sp\n"
+    "    str r1, [r0, #44]\n"
+    "    mov r1, lr\n"
+    "    str r1, [r0, #8]\n"
     SAVE_VFP
-    "    str lr, [r0, #8]\n"
-    "    b nlr_native_push_tail\n"
+    JUMP_TO_TAIL
     "    .size nlr_native_push, .-nlr_native_push\n"
     "    .globl nlr_native_restore\n"
     "    .type nlr_native_restore, %function\n"
     "    .thumb_func\n"
     "nlr_native_restore:\n"
+    LOAD_VFP
+    "    ldr r1, [r0, #28]\n"
+    "    mov r8, r1\n"
+    "    ldr r1, [r0, #32]\n"
+    "    mov r9, r1\n"
+    "    ldr r1, [r0, #36]\n"
+    "    mov r10, r1\n"
+    "    ldr r1, [r0, #40]\n"
+    "    mov r11, r1\n"
+    "    ldr r1, [r0, #44]\n"
+    "    mov sp, r1\n"
+    "    ldr r1, [r0, #8]\n"
+    "    mov lr, r1\n"
     "    ldr r4, [r0, #12]\n"
     "    ldr r5, [r0, #16]\n"
     "    ldr r6, [r0, #20]\n"
     "    ldr r7, [r0, #24]\n"
-    "    ldr r8, [r0, #28]\n"
-    "    ldr r9, [r0, #32]\n"
-    "    ldr r10, [r0, #36]\n"
-    "    ldr r11, [r0, #40]\n"
-    "    ldr r13, [r0, #44]\n"
-    LOAD_VFP
-    "    ldr lr, [r0, #8]\n"
     "    movs r0, #1\n"
     "    bx lr\n"
     "    .size nlr_native_restore, .-nlr_native_restore\n");

@@ -2,6 +2,9 @@
 # End-to-end test of native code on the VM-only firmware (ports.mk): the
 # machine code of .mpy files for the firmware's own architecture, loaded
 # into executable memory by the firmware's loader and run under qemu.
+#   cortex-m3      NAME.armv7m.mpy and NAME.native-armv7m.mpy, qemu
+#                  mps2-an385
+#   cortex-m0plus  NAME.armv6m.mpy, qemu microbit (a Cortex-M0)
 #   rv32imc        NAME.rv32imc.mpy and NAME.native-rv32imc.mpy, qemu virt
 #   xtensa-lx106   NAME.xtensa.mpy (the call0 code of -march=xtensa), qemu's
 #                  sim machine with the lx106 core
@@ -14,8 +17,9 @@
 # corpus folders; a file without one is not a test.
 #   NATIVE_MPY_DIRS   the folders whose .mpy files are tested (default: the
 #                     official goldens in the corpus's native/, bytecode/,
-#                     asm_rv32/ and asm_xtensa/); point it at our own
-#                     compiler's output to run that instead
+#                     generated/, asm_thumb/, asm_rv32/ and asm_xtensa/);
+#                     point it at our own compiler's output to run that
+#                     instead
 # Programs that cannot print their .py.exp as native code on any
 # architecture are in tests/runtime/native-skip.txt (why: native-skip.md);
 # those that fail only here in tests/ports/firmware-native-skip.txt, each
@@ -28,11 +32,12 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 FW=$BUILD/firmware
 CORPUS=${CORPUS:-$(cd ../shared/corpus 2>/dev/null && pwd)}
-NATIVE_MPY_DIRS=${NATIVE_MPY_DIRS:-"$CORPUS/native $CORPUS/bytecode $CORPUS/asm_rv32 $CORPUS/asm_xtensa"}
-EXP_DIRS="native bytecode generated asm_rv32 asm_xtensa"
+NATIVE_MPY_DIRS=${NATIVE_MPY_DIRS:-"$CORPUS/native $CORPUS/bytecode $CORPUS/generated $CORPUS/asm_thumb
+    $CORPUS/asm_rv32 $CORPUS/asm_xtensa"}
+EXP_DIRS="native bytecode generated asm_thumb asm_rv32 asm_xtensa"
 SKIP_ALL=tests/runtime/native-skip.txt
 SKIP_FW=tests/ports/firmware-native-skip.txt
-TARGETS="rv32imc:rv32imc xtensa-lx106:xtensa"
+TARGETS="cortex-m3:armv7m cortex-m0plus:armv6m rv32imc:rv32imc xtensa-lx106:xtensa"
 # Each program here takes well under a second; one known to loop forever
 # (stmt_loop_try_finally, native-skip.md) should not hold the run up long.
 PROGRAM_TIMEOUT=${PROGRAM_TIMEOUT:-5}
@@ -45,7 +50,8 @@ if [ "${SANITIZED:-}" = 1 ]; then
 fi
 
 missing=()
-for tool in riscv64-unknown-elf-gcc xtensa-lx106-elf-gcc qemu-system-riscv32 qemu-system-xtensa; do
+for tool in arm-none-eabi-gcc riscv64-unknown-elf-gcc xtensa-lx106-elf-gcc qemu-system-arm \
+    qemu-system-riscv32 qemu-system-xtensa; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ] || [ -z "$CORPUS" ]; then

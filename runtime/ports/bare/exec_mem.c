@@ -1,12 +1,12 @@
 // runtime/ports/bare/exec_mem.c: executable memory for the machine code of
 // .mpy files on a bare-metal board (nativeglue.h): a bump allocator over the
 // region the linker script sets aside, board_exec_start..board_exec_end
-// (instruction RAM on the lx106, plain RAM on RV32, none on targets without
-// native code). Nothing is freed while a VM runs; main_bare.c empties the
-// region before each program. Every store here is a whole aligned word:
-// the ESP8266's instruction RAM faults on 8- and 16-bit stores (qemu's
-// lx106 takes them, so its tests do not catch a byte store), and one code
-// path serves every board.
+// (instruction RAM on the lx106, plain RAM on RV32 and Cortex-M, none on
+// targets without native code). Nothing is freed while a VM runs;
+// main_bare.c empties the region before each program. Every store here is
+// a whole aligned word: the ESP8266's instruction RAM faults on 8- and
+// 16-bit stores (qemu's lx106 takes them, so its tests do not catch a byte
+// store), and one code path serves every board.
 #include "../../nativeglue.h"
 #include "board.h"
 #include "exec_mem.h"
@@ -70,6 +70,8 @@ void port_exec_copy(uint8_t *dst, const uint8_t *src, size_t n) {
 
 // RISC-V: instruction fetch sees stores only after FENCE.I (Zifencei).
 // Xtensa: ISYNC waits for the stores before fetching on.
+// Cortex-M (no caches on M0/M3): DSB completes the stores, ISB drops the
+// instructions already fetched (ARMv7-M ARM A3.7.3).
 void port_exec_flush(void *p, size_t n) {
     (void)p;
     (void)n;
@@ -77,6 +79,8 @@ void port_exec_flush(void *p, size_t n) {
     __asm__ volatile(".option push\n.option arch, +zifencei\nfence.i\n.option pop" ::: "memory");
 #elif defined(__XTENSA__)
     __asm__ volatile("isync" ::: "memory");
+#elif defined(__arm__)
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
 }
 #else
