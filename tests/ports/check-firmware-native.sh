@@ -49,16 +49,7 @@ if [ "${SANITIZED:-}" = 1 ]; then
     exit 0
 fi
 
-missing=()
-for tool in arm-none-eabi-gcc riscv64-unknown-elf-gcc xtensa-lx106-elf-gcc qemu-system-arm \
-    qemu-system-riscv32 qemu-system-xtensa; do
-    command -v "$tool" >/dev/null || missing+=("$tool")
-done
-if [ ${#missing[@]} -gt 0 ] || [ -z "$CORPUS" ]; then
-    echo "missing: ${missing[*]} ${CORPUS:-corpus} (install with .ci/deps)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+fw_require_tools_and_corpus
 mkdir -p "$FW/src"
 
 # Writes the generated C file for architecture $1 from the programs in

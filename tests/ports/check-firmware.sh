@@ -19,16 +19,7 @@ TARGETS="cortex-m3 cortex-m0plus rv32imc xtensa-lx106"
 start=$(date +%s)
 . tests/ports/firmware-qemu.sh
 
-missing=()
-for tool in arm-none-eabi-gcc riscv64-unknown-elf-gcc xtensa-lx106-elf-gcc \
-        qemu-system-arm qemu-system-riscv32 qemu-system-xtensa; do
-    command -v "$tool" >/dev/null || missing+=("$tool")
-done
-if [ ${#missing[@]} -gt 0 ] || [ -z "$CORPUS" ]; then
-    echo "missing: ${missing[*]} ${CORPUS:-corpus} (install with .ci/deps)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+fw_require_tools_and_corpus
 
 # The corpus image: every program of bytecode/ with an expected output,
 # frozen by the host's mpy-freeze (modules sorted by name, as the frozen

@@ -9,6 +9,21 @@
 PROGRAM_TIMEOUT=${PROGRAM_TIMEOUT:-60}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 
+# Fails the run loudly (exit 1, "0 passed, 1 failed") when a toolchain or
+# qemu of .ci/deps is missing, or the corpus ($CORPUS) is not there.
+fw_require_tools_and_corpus() {
+    local missing=() tool
+    for tool in arm-none-eabi-gcc riscv64-unknown-elf-gcc xtensa-lx106-elf-gcc \
+            qemu-system-arm qemu-system-riscv32 qemu-system-xtensa; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    if [ ${#missing[@]} -gt 0 ] || [ -z "$CORPUS" ]; then
+        echo "missing: ${missing[*]} ${CORPUS:-corpus} (install with .ci/deps)"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+}
+
 # qemu command line of target $1 running image $2. The Xtensa sim machine
 # resets the PC to the core's reset vector after -kernel has set it, so its
 # image goes in through the generic loader, which sets the PC to the ELF
